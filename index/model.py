@@ -82,6 +82,9 @@ class Project:
     fiscal_13: Decimal | None = None  # 预算13表 财政资金
     other_13: Decimal | None = None  # 预算13表 其他资金
     goal: str = ""  # 绩效目标
+    subjects: dict[str, str] = field(default_factory=dict)  # 预算04表 功能/经济分类 codes and names
+    purchase: dict[str, str] = field(default_factory=dict)  # 预算12表 指导性目录 一级/二级/三级, 服务领域
+    purchase_amount: Decimal | None = None  # 预算12表 预算金额
     indicators: list[Indicator] = field(default_factory=list)
     line_start: int = 0  # lines of its 预算13表 block
     line_end: int = 0
