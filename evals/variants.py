@@ -1268,7 +1268,7 @@ class _Builder:
         """With ``rounding_quirk`` one printed 合计 is a cent off the sum of its rows."""
         if not self.rounding_quirk:
             return
-        rng = self.rng
+        rng = random.Random(f"{self.seed}-rounding")  # own stream: the rest of the document is unchanged
         key = rng.choice(sorted(k for k, v in self.sums.items() if v >= Decimal("0.02") and k[0] != "02"))
         delta = rng.choice([CENT, -CENT])
         self.printed[key] = self.sums[key] + delta

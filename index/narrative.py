@@ -66,12 +66,13 @@ def join_wrapped(lines: list[Line]) -> tuple[str, list[int]]:
 
     Lines are glued without a separator (Chinese has none); where a line ends
     and the next begins with a Latin letter or digit, a space keeps the two
-    words apart (Word never wraps inside a word).
+    words apart (Word never wraps inside a word); digits split by a wrap
+    (``20`` / ``24年``) belong together.
     """
     chars: list[tuple[str, int]] = []
     for ln in lines:
         text = ln.text.strip()
-        if chars and text and _is_latin(chars[-1][0]) and _is_latin(text[0]):
+        if chars and text and chars[-1][0].isascii() and chars[-1][0].isalpha() and text[0].isascii() and text[0].isalpha():
             chars.append((" ", ln.no))
         chars.extend((c, ln.no) for c in text)
     tidied = _tidy_chars(chars)

@@ -50,7 +50,7 @@ def parse_text(text: str, source: str = "") -> ParsedDocument:
     _parse_tables(doc, table_parts)
     doc.projects = _join_projects(doc, table_parts.get("13"))
     doc.sections = parse_sections(parts)
-    doc.facts = parse_facts(doc.sections, doc.year)
+    doc.facts = parse_facts(doc.sections, doc.year, doc.lines)
     doc.department = _department(doc, text)
     for number in TABLE_NUMBERS:
         if number not in table_parts:

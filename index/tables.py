@@ -219,7 +219,7 @@ FUNCTION_COLUMNS = ["合计", "基本支出", "项目支出"]
 SPECS: dict[str, Spec] = {
     "02": Spec(
         "02",
-        re.compile(r"^\d{3,}\s"),
+        re.compile(r"^\d{3,}(?:\s|$)"),
         ["单位编码", "单位名称", "层级"],
         [
             "合计",
