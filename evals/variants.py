@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -1949,7 +1950,7 @@ def generate(
     return Variant(text=text, truth=builder.truth(text))
 
 
-def write_variant(directory: str | Path, seed: int, **kw) -> Path:
+def write_variant(directory: str | Path, seed: int, **kw: Any) -> Path:
     """Write ``variant_<seed>.txt`` and ``variant_<seed>.truth.json``; return the text's path."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -137,3 +137,18 @@ def test_reingest_replaces_the_document(tmp_path):
     assert len(corpus.store.documents()) == 1
     assert len(corpus.store.passages()) == second.passages
     assert corpus.vectors.count() == second.passages
+
+
+def test_pdf_of_the_sample_parses_like_its_text(sample_doc, sample_text, tmp_path):
+    from evals.pdfrender import render_pdf
+    from index.reconcile import reconcile
+
+    pdf = render_pdf(sample_text, tmp_path / "sample.pdf")
+    doc = parse_file(pdf)
+    assert doc.department == sample_doc.department and doc.year == sample_doc.year
+    for number, table in sample_doc.tables.items():
+        assert [(r.cells, r.amounts) for r in doc.tables[number].rows] == [(r.cells, r.amounts) for r in table.rows]
+    assert [(p.name, p.total_13, len(p.indicators)) for p in doc.projects] == [
+        (p.name, p.total_13, len(p.indicators)) for p in sample_doc.projects
+    ]
+    assert [c.status for c in reconcile(doc)] == [c.status for c in reconcile(sample_doc)]
