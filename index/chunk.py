@@ -80,7 +80,7 @@ def project_card(p: Project, year: int | None) -> str:
 
 
 def row_sentence(table: Table, row: Row) -> str:
-    """``预算04表 项目支出表：项目名称 X，…；合计 128.00万元。``"""
+    """``预算04表 项目支出表：项目名称 X，…；合计 12.34万元。``"""
     cells = "，".join(f"{k} {v}" for k, v in row.cells.items() if v and not k.endswith("编码") and k != "层级")
     codes = " ".join(v for k, v in row.cells.items() if k.endswith("编码") and v)
     amounts = "，".join(f"{k} {v}万元" for k, v in row.amounts.items())

@@ -32,7 +32,7 @@ def is_amount(token: str) -> bool:
 
 
 def parse_amount(token: str) -> Decimal:
-    """``"6,458.43"`` → ``Decimal("6458.43")``; exact, never through float."""
+    """``"1,234.56"`` → ``Decimal("1234.56")``; exact, never through float."""
     try:
         return Decimal(token.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - guarded by is_amount

@@ -32,7 +32,7 @@ def _is_latin(char: str) -> bool:
 def tidy(text: str) -> str:
     """Drop the spaces the PDF put between CJK characters and numbers.
 
-    ``"本部门 2022年收入预算 6458.43 万元"`` → ``"本部门2022年收入预算6458.43万元"``;
+    ``"本部门 2030年收入预算 1234.56 万元"`` → ``"本部门2030年收入预算1234.56万元"``;
     a space survives only between two Latin letters/digits (``"web 系统"`` loses
     it, ``"Office 365"`` keeps it).
     """
