@@ -1,0 +1,162 @@
+"""The assistant: picks the document, runs the LangGraph agent, returns an :class:`Answer`.
+
+One agent (``langchain.agents.create_agent``) over one set of tools; the brain
+is the offline planner by default or any OpenAI-compatible LLM when
+``BUDGETQA_LLM_MODEL`` is set. Conversation history is passed in explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+
+from assistant.contract import Answer, Candidate, Item, Source, ToolCall, Turn
+from assistant.entities import abbreviation, core_name, normalize
+from assistant.guard import guard
+from assistant.llm import SYSTEM_PROMPT, LLMSettings, chat_model
+from assistant.offline import OfflinePlanner, document_line
+from assistant.planner import NOT_FOUND, YEAR, Call
+from assistant.tools import Toolbox, langchain_tools
+from index.corpus import Corpus
+
+MAX_QUESTION_CHARS = 1000
+RECURSION_LIMIT = 16
+_VALUE_UNIT = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元|%|个|项|户|辆|家|条|台|套|天|小时|次)")
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, too long); the message says why."""
+
+
+def _doc_names(doc: dict) -> list[str]:
+    department = doc.get("department") or ""
+    core = core_name(department)
+    return [normalize(n) for n in (department, core, abbreviation(core) or "") if n and len(n) >= 2]
+
+
+def choose_document(question: str, docs: list[dict], preferred: str | None = None) -> tuple[dict | None, str, list[dict]]:
+    """The document a question is about: by the department and year it names, else the caller's, else the only one.
+
+    Returns (document, refusal message, candidates); exactly one of the first two is set unless
+    the choice is ambiguous, when both are empty and ``candidates`` lists the documents.
+    """
+    if not docs:
+        return None, "还没有载入任何预算文档。", []
+    q = normalize(question)
+    named = [d for d in docs if any(name in q for name in _doc_names(d))]
+    pool = named or docs
+    years = {int(y) for y in YEAR.findall(question)}
+    if years:
+        exact = [d for d in pool if d.get("year") in years]
+        following = [d for d in pool if d.get("year") and d["year"] - 1 in years]
+        if exact:
+            pool = exact
+        elif following:
+            pool = following
+        else:
+            loaded = "、".join(sorted({f"{d['department']}" for d in pool}))
+            return None, f"已载入的预算（{loaded}）不包含所问年度。", []
+    if preferred:
+        chosen = [d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)]
+        if chosen:
+            return chosen[0], "", []
+    if len(pool) == 1:
+        return pool[0], "", []
+    return None, "", pool
+
+
+class Assistant:
+    """Answers questions about the documents of one corpus."""
+
+    def __init__(self, corpus: Corpus, settings: LLMSettings | None = None):
+        self.corpus = corpus
+        self.toolbox = Toolbox(corpus)
+        self.settings = settings
+        self.backend = "llm" if settings else "offline"
+        model = chat_model(settings) if settings else OfflinePlanner()
+        self.graph = create_agent(model, langchain_tools(self.toolbox))
+
+    @classmethod
+    def from_env(cls, corpus: Corpus) -> Assistant:
+        return cls(corpus, LLMSettings.from_env())
+
+    def ask(self, question: str, history: list[Turn | dict] | None = None, doc: str | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise QuestionError("问题是空的：请输入一个关于部门预算的问题。")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionError(f"问题太长（{len(question)} 字）：请控制在 {MAX_QUESTION_CHARS} 字以内。")
+        turns = [t if isinstance(t, Turn) else Turn(**t) for t in history or []]
+        chosen, refusal, candidates = choose_document(question, self.toolbox.documents(), doc)
+        if chosen is None:
+            if refusal:
+                return Answer(question=question, answer=f"{NOT_FOUND}：{refusal}", refused=True, backend=self.backend)
+            names = "、".join(f"{d['department']}{d['year']}年（{d['doc_id']}）" for d in candidates)
+            return Answer(question=question, answer=f"已载入多份预算，请指明是哪一份：{names}。", backend=self.backend,
+                          candidates=[Candidate(name=f"{d['department']}{d['year']}年", kind="document", key=d["doc_id"])
+                                      for d in candidates])
+        messages: list[BaseMessage] = [SystemMessage(self._system(chosen))]
+        messages += [HumanMessage(t.content) if t.role == "user" else AIMessage(t.content) for t in turns]
+        messages.append(HumanMessage(question))
+        state = self.graph.invoke({"messages": messages}, config={"recursion_limit": RECURSION_LIMIT})
+        return self._answer(question, chosen, state["messages"][len(messages) :])
+
+    def _system(self, doc: dict) -> str:
+        prompt = SYSTEM_PROMPT if self.settings else "budgetqa offline planner"
+        return f"{prompt}\n{document_line(doc)}"
+
+    def _answer(self, question: str, doc: dict, produced: list[BaseMessage]) -> Answer:
+        results = {m.tool_call_id: m.content for m in produced if isinstance(m, ToolMessage)}
+        trace: list[ToolCall] = []
+        for m in produced:
+            if isinstance(m, AIMessage):
+                for tc in m.tool_calls:
+                    trace.append(ToolCall(tool=tc["name"], args=tc["args"], result=_parse(results.get(tc["id"]))))
+        final = next((m for m in reversed(produced) if isinstance(m, AIMessage) and not m.tool_calls), None)
+        text = str(final.content) if final else NOT_FOUND
+        structured = (final.additional_kwargs.get("budgetqa") if final else None) or {}
+        used = set(structured.get("used") or [])
+        backing = [t for t in trace if not structured or Call(t.tool, t.args).key() in used]
+        sources = _sources(backing)
+        text, flags = guard(text, [question, doc.get("year"), *[t.args for t in trace], *[t.result for t in trace]])
+        answer = Answer(question=question, answer=text, sources=sources, trace=trace, document=doc["doc_id"],
+                        flags=flags, backend=self.backend)
+        if structured:
+            answer.value, answer.unit = structured.get("value"), structured.get("unit")
+            answer.operator, answer.formula = structured.get("operator"), structured.get("formula")
+            answer.refused = bool(structured.get("refused"))
+            answer.items = [Item(**{k: v for k, v in i.items() if k in Item.model_fields}) for i in structured.get("items") or []]
+            answer.candidates = [Candidate(**c) for c in structured.get("candidates") or []]
+        else:
+            answer.refused = NOT_FOUND in text
+            if not answer.refused and (m := _VALUE_UNIT.search(text)):
+                answer.value, answer.unit = m.group(1).replace(",", ""), m.group(2)
+        if answer.refused:
+            answer.value = None
+        return answer
+
+
+def _parse(content: Any) -> Any:
+    if not isinstance(content, str):
+        return content
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError:
+        return {"text": content}
+
+
+def _sources(trace: list[ToolCall]) -> list[Source]:
+    seen: set[tuple] = set()
+    out: list[Source] = []
+    for t in trace:
+        result = t.result if isinstance(t.result, dict) else {}
+        for raw in result.get("sources") or []:
+            source = Source(**{k: v for k, v in raw.items() if k in Source.model_fields})
+            if source.key() not in seen:
+                seen.add(source.key())
+                out.append(source)
+    return out

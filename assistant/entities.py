@@ -1,0 +1,280 @@
+"""Informal names → the things a budget document names (实体解析).
+
+People write 防疫热线 for a project called 防疫核酸检测预约热线服务费, 科信局 for
+科学技术和信息化局, 公车 for 公务用车. A name matches when a stretch of the
+question is a *subsequence* of it (the characters in order, gaps allowed),
+weighted by how rare those characters are among all names, so 防疫热线 finds
+the hotline project while 东城区 or 项目 alone find nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import jieba
+
+from assistant.lexicon import ABBREVIATION_SKIP, GENERIC_WORDS, ORG_SUFFIXES, STOP_CHARS, SYNONYMS, TOTALS
+from index.store import Store
+from index.subjects import FUNCTION_CLASSES, strip_ordinal
+
+KINDS = (
+    "department", "unit", "project", "function_subject", "economic_subject", "catalogue", "three_public",
+    "fact", "total",
+)
+
+_QUOTES = str.maketrans({c: None for c in "“”\"‘’'「」『』《》 \u3000\t"})
+_WIDTH = str.maketrans("（）：，；０１２３４５６７８９ＡＢＣＭｍ", "():,;0123456789ABCMm")
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
+_CODE = re.compile(r"(?<![0-9A-Za-z])\d{3,7}(?![0-9A-Za-z])")
+MIN_PARTIAL = 6.0  # below this a partial match is coincidence (两个字碰巧相同)
+_CODE_PREFIX = re.compile(r"^[0-9A-Z]+[-－—]\s*")
+
+
+def normalize(text: str) -> str:
+    """The form both questions and names are matched in: no quotes or spaces, half-width, lower case."""
+    return text.translate(_QUOTES).translate(_WIDTH).lower()
+
+
+def expand_synonyms(question: str) -> str:
+    for colloquial, printed in SYNONYMS.items():
+        if colloquial in question and printed not in question:
+            question = question.replace(colloquial, printed)
+    return question
+
+
+def strip_code(name: str) -> str:
+    """``30213-维修（护）费`` → ``维修（护）费``."""
+    return _CODE_PREFIX.sub("", name).strip()
+
+
+def abbreviation(name: str) -> str | None:
+    """科学技术和信息化局 → 科信局, 发展和改革委员会 → 发改委: the initials people use."""
+    for suffix in ORG_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 2:
+            words = [w for w in jieba.lcut(name[: -len(suffix)]) if w not in ABBREVIATION_SKIP]
+            if len(words) >= 2:
+                return "".join(w[0] for w in words) + suffix[0]
+    return None
+
+
+def core_name(name: str) -> str:
+    """Drop the 北京市/XX区 prefix an organisation's name carries."""
+    return re.sub(r"^(北京市)?[^市]{1,4}区", "", name)
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "key": self.key, "name": self.name}
+
+
+@dataclass
+class Match:
+    entity: Entity
+    start: int
+    end: int
+    score: float
+    full: bool
+
+
+@dataclass
+class Mention:
+    """A stretch of the question and the entities it may name, best first."""
+
+    text: str
+    start: int
+    end: int
+    candidates: list[Match] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "span": [self.start, self.end],
+            "candidates": [
+                m.entity.as_dict() | {"score": round(m.score, 3), "full": m.full} for m in self.candidates
+            ],
+        }
+
+
+class Catalog:
+    """Every nameable thing of one document, with the character weights used to match them."""
+
+    def __init__(self, entities: list[Entity]):
+        self.entities = entities
+        self._aliases = [(normalize(a), e) for e in entities for a in (e.name, *e.aliases) if a]
+        df = Counter(c for alias, _ in self._aliases for c in set(alias))
+        n = len(self._aliases) or 1
+        self._weight = {c: math.log(1 + n / (1 + k)) for c, k in df.items()}
+        self._generic = sorted({normalize(w) for w in GENERIC_WORDS}, key=len, reverse=True)
+
+    def by_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities if e.kind == kind]
+
+    def get(self, kind: str, key: str) -> Entity | None:
+        return next((e for e in self.entities if e.kind == kind and e.key == key), None)
+
+    # -- matching --------------------------------------------------------
+
+    def _informative(self, text: str) -> list[bool]:
+        """Which characters can identify something: not particles, generic words or bare numbers."""
+        flags = [c not in STOP_CHARS and not c.isdigit() for c in text]
+        for m in re.finditer(r"[0-9]+(?=[a-z])|(?<=[a-z])[0-9]+", text):  # 800M, 5G: part of a name
+            flags[m.start() : m.end()] = [True] * (m.end() - m.start())
+        for word in self._generic:
+            for m in re.finditer(re.escape(word), text):
+                for i in range(m.start(), m.end()):
+                    flags[i] = False
+        return flags
+
+    def _best_span(self, alias: str, q: str, free: list[bool], info: list[bool], generic_ok: bool) -> Match | None:
+        best: tuple[float, int, int, bool] | None = None
+        chars = set(alias)
+        for i in range(len(q)):
+            if not free[i] or q[i] not in chars:
+                continue
+            pos, p, j = [], 0, i
+            while j < len(q) and free[j]:
+                k = alias.find(q[j], p)
+                if k < 0:
+                    break
+                pos.append(k)
+                p, j = k + 1, j + 1
+            while j > i:
+                span = q[i:j]
+                full = span == alias
+                weight = sum(self._weight.get(c, 1.0) for c, f in zip(span, info[i:j], strict=True) if f)
+                useful = sum(info[i:j])
+                if (full and (useful or generic_ok)) or (useful >= 2 and weight > 0):
+                    blocks = 1 if span in alias else 1 + sum(1 for a, b in zip(pos, pos[1:], strict=False) if b != a + 1)
+                    coverage = len(span) / len(alias)
+                    score = (weight + (2.0 if full else 0.0)) * (0.6 + 0.4 * coverage) * (0.8 ** (blocks - 1))
+                    if not full:  # a piece of a longer word in the question is not a mention
+                        if (i > 0 and info[i - 1] and free[i - 1]) or (j < len(q) and info[j] and free[j]):
+                            score *= 0.5
+                        if score < MIN_PARTIAL:
+                            break
+                    if best is None or score > best[0]:
+                        best = (score, i, j, full)
+                    break
+                j -= 1
+                pos = pos[: j - i]
+        if best is None:
+            return None
+        return Match(entity=Entity("", "", ""), start=best[1], end=best[2], score=best[0], full=best[3])
+
+    def resolve(self, question: str, limit: int = 5) -> tuple[str, list[Mention]]:
+        """The entities a question names, in question order; returns the normalised question too."""
+        q = normalize(expand_synonyms(question))
+        free = [True] * len(q)
+        for m in _YEAR.finditer(q):
+            free[m.start() : m.end()] = [False] * (m.end() - m.start())
+        info = self._informative(q)
+        mentions: list[Mention] = []
+        named: set[tuple[str, str]] = set()
+        for m in _CODE.finditer(q):
+            hits = [e for e in self.entities if e.key == m.group() and e.kind.endswith("subject")]
+            if hits:
+                mention = Mention(m.group(), m.start(), m.end(), [Match(e, m.start(), m.end(), 50.0, True) for e in hits])
+                free[m.start() : m.end()] = [False] * (m.end() - m.start())
+                for e in hits:  # "2060101 行政运行": the name after the code is the same mention
+                    name = normalize(e.name)
+                    at = q.find(name, m.end())
+                    if 0 <= at <= m.end() + 2:
+                        free[at : at + len(name)] = [False] * len(name)
+                        mention.end = at + len(name)
+                mentions.append(mention)
+        while True:
+            found: list[Match] = []
+            for alias, entity in self._aliases:
+                match = self._best_span(alias, q, free, info, entity.kind in ("total", "fact"))
+                if match and (match.full or (entity.kind, entity.key) not in named):
+                    match.entity = entity
+                    found.append(match)
+            if not found:
+                break
+            found.sort(key=lambda m: (-m.score, -(m.end - m.start), m.start))
+            top = found[0]
+            same = [m for m in found if m.start < top.end and top.start < m.end and m.score >= top.score * 0.75]
+            seen: set[tuple[str, str]] = set()
+            candidates = []
+            for m in same:
+                ident = (m.entity.kind, m.entity.key)
+                if ident not in seen:
+                    seen.add(ident)
+                    candidates.append(m)
+            mentions.append(Mention(q[top.start : top.end], top.start, top.end, candidates[:limit]))
+            named.update((m.entity.kind, m.entity.key) for m in candidates)
+            free[top.start : top.end] = [False] * (top.end - top.start)
+        mentions.sort(key=lambda m: m.start)
+        return q, mentions
+
+    def leftover(self, q: str, mentions: list[Mention]) -> str:
+        """The longest informative stretch of the question that no mention explains."""
+        info = self._informative(q)
+        for m in _YEAR.finditer(q):
+            info[m.start() : m.end()] = [False] * (m.end() - m.start())
+        for m in mentions:
+            info[m.start : m.end] = [False] * (m.end - m.start)
+        mask = "".join("1" if f and "\u4e00" <= c <= "\u9fff" else "0" for c, f in zip(q, info, strict=True))
+        longest = max(re.findall(r"1+", mask), key=len, default="")
+        return q[mask.find(longest) : mask.find(longest) + len(longest)] if longest else ""
+
+
+def build_catalog(store: Store, doc_id: str) -> Catalog:
+    """Collect every project, unit, subject, 三公 item, narrative subject and total of a document."""
+    entities: dict[tuple[str, str], Entity] = {}
+
+    def add(kind: str, key: str, name: str, *aliases: str) -> None:
+        name = name.strip()
+        if name and (kind, key) not in entities:
+            entities[(kind, key)] = Entity(kind, key, name, tuple(a for a in aliases if a and a != name))
+
+    doc = next(d for d in store.documents() if d["doc_id"] == doc_id)
+    department = doc["department"] or ""
+    if department:
+        core = core_name(department)
+        add("department", "department", department, core, abbreviation(core) or "", "区" + (abbreviation(core) or ""))
+    for number in store.table_numbers(doc_id):
+        table = store.table(doc_id, number) or {"rows": []}
+        for row in table["rows"]:
+            if row["is_total"]:
+                continue
+            cells = row["cells"]
+            code, unit = cells.get("单位编码", ""), cells.get("单位名称", "")
+            if unit and cells.get("层级") != "部门":
+                core = core_name(unit)
+                add("unit", code or unit, unit, core, abbreviation(core.removesuffix("本级")) if not core.endswith("本级") else "")
+            if cells.get("功能分类科目"):
+                add("function_subject", cells.get("功能分类科目编码") or cells["功能分类科目"], cells["功能分类科目"])
+            if cells.get("部门经济分类"):
+                add("economic_subject", cells.get("部门经济分类编码") or cells["部门经济分类"], strip_code(cells["部门经济分类"]))
+            for level in ("目录一级", "目录二级", "目录三级"):
+                if cells.get(level):
+                    add("catalogue", f"{level}:{cells[level]}", strip_code(cells[level]))
+            if number == "05" and cells.get("采购类别"):
+                add("catalogue", f"采购类别:{cells['采购类别']}", strip_code(cells["采购类别"]))
+            if number in ("01", "06") and cells.get("方向") == "支出":
+                name = strip_ordinal(cells.get("项目", ""))
+                code = next((c for c, n in FUNCTION_CLASSES.items() if n == name), "")
+                if code:
+                    add("function_subject", code, name)
+        if number == "11":
+            for column in table.get("columns", [])[1:]:
+                add("three_public", column, column.replace("财政拨款预算总额", ""))
+    for project in store.projects(doc_id):
+        add("project", project.name, project.name)
+    for fact in store.facts(doc_id):
+        add("fact", fact.subject, fact.subject)
+    numbers = set(store.table_numbers(doc_id))
+    for name, (aliases, sources) in TOTALS.items():
+        if any(table in numbers for table, _, _ in sources):
+            add("total", name, name, *aliases)
+    return Catalog(list(entities.values()))

@@ -1,0 +1,83 @@
+"""Budget vocabulary: the words people use for budget things, as data.
+
+Nothing here names a particular department, project or amount: these are
+the terms every 部门预算 uses, and the colloquial forms people type for them.
+"""
+
+from __future__ import annotations
+
+#: Colloquial form → the form the documents print. A question is rewritten only where it
+#: does not already use the printed form.
+SYNONYMS = {
+    "公车": "公务用车",
+    "车辆购置": "公务用车购置",
+    "出国费": "因公出国（境）费用",
+    "出国": "因公出国（境）",
+    "接待费": "公务接待费",
+    "三公经费": "“三公”经费",
+    "养老保险": "基本养老保险",
+    "公积金": "住房公积金",
+    "购买服务": "政府购买服务",
+    "职业年金": "职业年金缴费",
+    "政府采购总额": "政府采购",
+    "绩效指标": "指标",
+}
+
+#: Department-level totals: the words for them and where each is printed, best source first.
+#: Each source is (table, measure, row selector); the selector picks the total row when None,
+#: or the row whose 项目 cell matches it.
+TOTALS: dict[str, tuple[tuple[str, ...], list[tuple[str, str, str | None]]]] = {
+    "收入合计": (("收入合计", "收入总额", "总收入", "总预算", "部门预算总额", "预算总额"), [("02", "合计", None), ("01", "预算数", "本年收入合计")]),
+    "支出合计": (("支出合计", "支出总额", "总支出"), [("03", "合计", None), ("01", "预算数", "本年支出合计")]),
+    "基本支出": (("基本支出",), [("03", "基本支出", None), ("07", "基本支出", None)]),
+    "项目支出": (("项目支出", "项目预算总额", "项目支出总额"), [("03", "项目支出", None), ("04", "合计", None)]),
+    "人员经费": (("人员经费",), [("08", "人员经费", None), ("07", "人员经费", None)]),
+    "公用经费": (("公用经费",), [("08", "公用经费", None), ("07", "公用经费", None)]),
+    "财政拨款": (("财政拨款", "一般公共预算财政拨款", "一般公共预算拨款"), [("07", "合计", None), ("06", "预算数", "支出总计")]),
+    "政府采购": (("政府采购", "政府采购预算"), [("05", "金额", None)]),
+    "政府购买服务": (("政府购买服务",), [("12", "预算金额", None)]),
+    "“三公”经费": (("“三公”经费", "三公"), [("11", "“三公”经费财政拨款预算总额", "")]),
+}
+
+#: Measures a table prints, as people name them (word → column name).
+MEASURES = {
+    "人员经费": "人员经费",
+    "公用经费": "公用经费",
+    "基本支出": "基本支出",
+    "项目支出": "项目支出",
+    "收入合计": "合计",
+    "预算合计": "合计",
+    "财政拨款": "合计",
+    "一般公共预算": "一般公共预算资金",
+}
+
+#: Words that never identify anything on their own: matching them proves nothing.
+GENERIC_WORDS = (
+    "北京市", "东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区", "通州区",
+    "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区",
+    "部门预算", "预算", "项目", "支出", "经费", "费用", "服务", "合计", "部门", "单位", "资金", "收入",
+    "金额", "年度", "科目", "分类", "其他", "本级", "总额", "多少", "本部门", "全部门", "安排", "一共",
+    "总共", "加起来", "是多少", "哪个", "哪些", "最多", "最少", "最大", "最小", "最高", "最低", "比例",
+    "百分比", "百分之", "原因", "什么", "为什么", "增加", "减少", "增长", "下降", "比去年", "比上年",
+    "情况", "数据", "要求", "目标", "指标", "绩效", "多少钱", "块钱", "万元", "一下", "请问", "帮我",
+    "查一下", "相比", "区级", "全区", "分别", "经济分类", "功能分类", "支出功能分类", "部门经济分类",
+    "政府经济分类", "花了", "用了", "安排了", "给了", "拨了", "预算数", "名称", "明细", "构成", "排名",
+    "前三", "前五", "前十", "第一", "第二", "第三", "统计", "是指", "指什么", "包括", "折合", "换算",
+)
+
+#: Single characters that carry no identity (particles, question words, measure words).
+STOP_CHARS = set("的了是和与及在中里比占多少几个项那这呢吗么啥钱块元年有为要给共总花用其该此各按以被从对于之也都还就又请问吧啊呀嘛下上看能会得去")
+
+#: Question phrases that the documents never answer (people, suppliers, contracts).
+OUT_OF_SCOPE = (
+    "谁", "姓名", "名字叫", "负责人", "局长", "主任", "处长", "科长", "书记", "联系电话", "电话号码", "手机号",
+    "中标", "承包", "供应商", "承建", "哪家公司", "什么公司", "合同", "招标", "工资多少", "编制", "在编",
+    "职工人数", "员工人数", "多少人", "多少名", "几个人", "几名",
+)
+
+#: Organisation words whose initial letters people abbreviate (科学技术和信息化局 → 科信局).
+ORG_SUFFIXES = ("委员会", "管理局", "办公室", "中心", "局", "委", "办", "院", "所", "队", "站", "馆", "会")
+ABBREVIATION_SKIP = set("和与及")
+
+#: Counting units as documents print them; a question's counter picks the fact.
+COUNTERS = ("个", "项", "户", "辆", "家", "台", "套", "人", "名", "次", "条", "部", "所")
