@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from assistant.contract import Answer, Candidate, Item, Source, ToolCall, Turn
 from assistant.entities import abbreviation, core_name, normalize
 from assistant.guard import guard
+from assistant.lexicon import DISTRICTS
 from assistant.llm import SYSTEM_PROMPT, LLMSettings, chat_model
 from assistant.offline import OfflinePlanner, document_line
 from assistant.planner import NOT_FOUND, YEAR, Call
@@ -47,6 +48,11 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
     if not docs:
         return None, "还没有载入任何预算文档。", []
     q = normalize(question)
+    districts = [d for d in DISTRICTS if d in q or d.removesuffix("区") + "区" in q]
+    if districts:
+        docs = [d for d in docs if any(x in (d.get("department") or "") for x in districts)]
+        if not docs:
+            return None, f"没有载入{'、'.join(districts)}的预算文档。", []
     named = [d for d in docs if any(name in q for name in _doc_names(d))]
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}

@@ -240,3 +240,99 @@ def search(
         p = h.passage
         where = f"预算{p.table}表 第{p.row}行" if p.kind == "row" else (p.project or p.section)
         console.print(f"[bold]{rank}.[/] [cyan]{where}[/] (lines {p.line_start}-{p.line_end})\n   {p.text[:200]}")
+
+
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option("--history", help='Earlier turns as JSON: [{"role": "user", "content": "…"}, {"role": "assistant", …}]'),
+]
+
+
+def _assistant(data_dir: Path | None):
+    from assistant.agent import Assistant
+
+    corpus = open_corpus(data_dir)
+    if not corpus.store.documents():
+        err.print("[red]No documents yet.[/] Ingest one: [bold]budgetqa ingest data/samples/[/]")
+        raise typer.Exit(2)
+    return Assistant.from_env(corpus)
+
+
+def _read_history(path: Path | None) -> list[dict]:
+    if path is None:
+        return []
+    try:
+        turns = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(turns, list) and all(isinstance(t, dict) and t.get("role") in ("user", "assistant") for t in turns)
+        return turns
+    except (OSError, ValueError, AssertionError):
+        err.print(f"[red]{path}: expected a JSON list of {{\"role\": \"user\"|\"assistant\", \"content\": …}}[/]")
+        raise typer.Exit(2) from None
+
+
+def _show(answer) -> None:
+    style = "yellow" if answer.refused or answer.candidates else "bold"
+    console.print(f"[{style}]{answer.answer}[/]")
+    if answer.formula:
+        console.print(f"  [dim]算式[/] {answer.formula}")
+    for s in answer.sources[:6]:
+        where = f"行 {s.lines[0]}–{s.lines[1]}" if s.lines else ""
+        console.print(f"  [dim]依据[/] {s.label} [dim]{where}[/]")
+    if len(answer.sources) > 6:
+        console.print(f"  [dim]… 另有 {len(answer.sources) - 6} 处依据[/]")
+    for flag in answer.flags:
+        console.print(f"  [red]⚠ {flag}[/]")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in Chinese, e.g. 防疫热线花了多少？")],
+    doc: DocOption = None,
+    history: HistoryOption = None,
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Answer one question exactly, with its sources (and the formula when computed).
+
+    Uses the offline planner unless BUDGETQA_LLM_MODEL (with BUDGETQA_LLM_BASE_URL and
+    BUDGETQA_LLM_API_KEY) names an OpenAI-compatible model.
+    """
+    from assistant.agent import QuestionError
+
+    bot = _assistant(data_dir)
+    try:
+        answer = bot.ask(question, _read_history(history), doc=doc)
+    except QuestionError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        _show(answer)
+
+
+@app.command()
+def chat(doc: DocOption = None, data_dir: DataDir = None) -> None:
+    """Talk to the assistant; follow-ups (那…呢？ 其中…？) refer to earlier turns. Empty line or /quit ends."""
+    from assistant.agent import QuestionError
+
+    bot = _assistant(data_dir)
+    turns: list[dict] = []
+    console.print("[dim]问一个预算问题（/quit 退出，/new 清空对话）[/]")
+    while True:
+        try:
+            question = console.input("[bold cyan]问> [/]").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if question in ("", "/quit", "/exit"):
+            break
+        if question == "/new":
+            turns = []
+            continue
+        try:
+            answer = bot.ask(question, turns, doc=doc)
+        except QuestionError as exc:
+            err.print(f"[red]{exc}[/]")
+            continue
+        _show(answer)
+        turns += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]

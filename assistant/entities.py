@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from assistant.lexicon import ABBREVIATION_SKIP, GENERIC_WORDS, ORG_SUFFIXES, STOP_CHARS, SYNONYMS, TOTALS
+from index.bm25 import ensure_jieba
 from index.store import Store
 from index.subjects import FUNCTION_CLASSES, strip_ordinal
 
@@ -54,6 +55,7 @@ def abbreviation(name: str) -> str | None:
     """科学技术和信息化局 → 科信局, 发展和改革委员会 → 发改委: the initials people use."""
     for suffix in ORG_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
+            ensure_jieba()
             words = [w for w in jieba.lcut(name[: -len(suffix)]) if w not in ABBREVIATION_SKIP]
             if len(words) >= 2:
                 return "".join(w[0] for w in words) + suffix[0]
@@ -251,7 +253,8 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             code, unit = cells.get("单位编码", ""), cells.get("单位名称", "")
             if unit and cells.get("层级") != "部门":
                 core = core_name(unit)
-                add("unit", code or unit, unit, core, abbreviation(core.removesuffix("本级")) if not core.endswith("本级") else "")
+                short = abbreviation(core.removesuffix("本级")) or ""
+                add("unit", code or unit, unit, core, short + "本级" if core.endswith("本级") and short else short)
             if cells.get("功能分类科目"):
                 add("function_subject", cells.get("功能分类科目编码") or cells["功能分类科目"], cells["功能分类科目"])
             if cells.get("部门经济分类"):

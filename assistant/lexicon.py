@@ -52,9 +52,14 @@ MEASURES = {
 }
 
 #: Words that never identify anything on their own: matching them proves nothing.
+#: Beijing's districts: a question naming one picks (or rules out) documents.
+DISTRICTS = (
+    "东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区", "通州区", "顺义区",
+    "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区",
+)
+
 GENERIC_WORDS = (
-    "北京市", "东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区", "通州区",
-    "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区",
+    "北京市", *DISTRICTS,
     "部门预算", "预算", "项目", "支出", "经费", "费用", "服务", "合计", "部门", "单位", "资金", "收入",
     "金额", "年度", "科目", "分类", "其他", "本级", "总额", "多少", "本部门", "全部门", "安排", "一共",
     "总共", "加起来", "是多少", "哪个", "哪些", "最多", "最少", "最大", "最小", "最高", "最低", "比例",
@@ -66,13 +71,14 @@ GENERIC_WORDS = (
 )
 
 #: Single characters that carry no identity (particles, question words, measure words).
-STOP_CHARS = set("的了是和与及在中里比占多少几个项那这呢吗么啥钱块元年有为要给共总花用其该此各按以被从对于之也都还就又请问吧啊呀嘛下上看能会得去")
+STOP_CHARS = set("的了是和与及在中里比占多少几个项那这呢吗么啥钱块元年有为要给共总花用其该此各按以被从对于之也都还就又请问吧啊呀嘛下上看能会得去一搞做出")
 
 #: Question phrases that the documents never answer (people, suppliers, contracts).
 OUT_OF_SCOPE = (
     "谁", "姓名", "名字叫", "负责人", "局长", "主任", "处长", "科长", "书记", "联系电话", "电话号码", "手机号",
     "中标", "承包", "供应商", "承建", "哪家公司", "什么公司", "合同", "招标", "工资多少", "编制", "在编",
-    "职工人数", "员工人数", "多少人", "多少名", "几个人", "几名",
+    "职工人数", "员工人数", "多少人", "多少名", "几个人", "几名", "地址", "在哪", "哪里办公", "决算", "实际花",
+    "实际支出", "执行率", "执行情况",
 )
 
 #: Organisation words whose initial letters people abbreviate (科学技术和信息化局 → 科信局).

@@ -30,21 +30,24 @@ NARRATIVE_KINDS = ("fact", "three_public", "total", "function_subject", "economi
 SCOPES = ("unit", "department")
 CLASSIFIERS = ("function_subject", "economic_subject", "catalogue")
 
+DEPARTMENT = {"kind": "department", "key": "department", "name": "全部门"}
 _NUM = r"([0-9]+(?:\.[0-9]+)?)"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _ORDINAL = r"([0-9]+|[一二两三四五六七八九十])"
 
 INTENT_PATTERNS: list[tuple[str, str]] = [
     ("definition", r"是指什么|指什么|指的是|什么意思|含义|名词解释|定义|是什么概念"),
-    ("reason", r"原因|为什么|为何|怎么会"),
-    ("description", r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|主要内容|职能|职责|绩效目标是什么|目标是什么"),
-    ("change", r"(比|较|相比|对比)(上|去|前)年|比20\d\d年|比上一年|同比|增幅|降幅|增长率|下降率|变化|增减"),
+    ("reason", r"原因|为什么|为何|为啥|怎么会"),
+    ("description", r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
+                    r"目标是什么|管什么|哪些|哪家|什么样|吗[？?]?$"),
+    ("change", r"(比|较|相比|对比)(上|去|前)年|比20\d\d年|比上一年|同比|增幅|降幅|增长率|下降率|变化|增减|"
+               r"(涨|降|增|减|少|多)了(百分之|多少|几)"),
     ("ratio", r"占|比例|比重|百分比|百分之几|百分之多少|相当于|多少%"),
     ("rank", r"最(多|大|高|贵|少|小|低|便宜|省)|排名|排第|排行|第" + _ORDINAL + r"(名|位|大|多|高|贵|少|小)|前" + _ORDINAL
      + r"(名|个|项|位|大)?|倒数"),
     ("count", r"几个|多少个|多少项|几项|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
-              r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?!钱)"),
-    ("diff", r"比.{0,40}?(多|少|高|低|大|小)(了)?多少|相差|差(额|距|多少)|差了"),
+              r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?!钱|预算|经费|资金|万元|元)"),
+    ("diff", r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,2}?多少|相差|差(额|距|多少)|差了"),
     ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起"),
 ]
 FOLLOW_UP = re.compile(r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再)")
@@ -52,13 +55,15 @@ PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百�
 YUAN = re.compile(r"多少元|多少块|块钱|折合.{0,6}元|换算.{0,6}元|以元为单位|是多少元|几元")
 WAN = re.compile(r"多少万元|万元为单位|折合.{0,6}万元|换算.{0,6}万元")
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
 QUOTED = re.compile(r"[“\"‘'「『]([^”\"’'」』]{1,40})[”\"’'」』]")
 
 FILTERS: list[tuple[str, str]] = [
     ("name_startswith", r"(?:名称|名字|项目名)?(?:以|用)[“\"‘]?([^”\"’，。？,]{1,20}?)[”\"’]?(?:开头|打头)"),
     ("name_contains", r"(?:名称|名字|项目名称?)[中里]?(?:含有|包含|带有|带|含|有)[“\"‘]?([^”\"’，。？,]{1,12}?)[”\"’]?"
-                      r"(?:二字|两个字|字样|这两个字|字)?的"),
-    ("name_contains", r"(?:含有|包含|带有|带)[“\"‘]([^”\"’]{1,12})[”\"’](?:二字|两个字|字样|字)?的"),
+                      r"(?:这?[一二两三四五六七八九十0-9]?个?字|字样)?的"),
+    ("name_contains", r"(?:含有|包含|带有|带)[“\"‘]([^”\"’]{1,12})[”\"’](?:这?[一二两三四五六七八九十0-9]?个?字|字样)?的"),
+    ("name_contains", r"(?:跟|和|与)[“\"‘]?([^”\"’，。？,]{2,12}?)[”\"’]?(?:有关|相关)的"),
 ]
 THRESHOLDS: list[tuple[str, str]] = [
     ("min", r"(?:不低于|不少于|不小于|至少|大于等于|大于或等于|≥|>=)\s*" + _NUM + r"\s*(万元|元)?"),
@@ -245,7 +250,8 @@ def _plan(question: Question, results: Results) -> Final:
     if any(word in question.masked for word in OUT_OF_SCOPE):
         return _refuse("文档只公开预算数字和说明，不包含人员、编制、姓名、联系方式或合同供应商等信息。")
     year = question.doc.get("year")
-    prior = [y for y in question.years if year and y == year - 1]
+    prior = [y for y in question.years if year and y == year - 1] or (
+        [year - 1] if year and LAST_YEAR.search(question.text) else [])
     other = [y for y in question.years if year and y not in (year, year - 1)]
     if other:
         return _refuse("已载入的预算文档不包含所问年度的数据。")
@@ -264,11 +270,14 @@ def _plan(question: Question, results: Results) -> Final:
 
 def _intent(question: Question, current: dict, earlier: dict | None) -> str:
     intents = question.intents
-    if not intents and earlier is not None and question.follow_up:
-        intents = [i for name, pattern in INTENT_PATTERNS if re.search(pattern, question.previous or "")
-                   for i in [name]]
-        intents = [i for i in intents if i not in ("reason", "definition", "description")][:1]
-    for name in ("definition", "reason", "description", "change", "ratio", "rank", "diff", "sum", "count"):
+    if not intents and earlier is not None and question.follow_up and question.previous:
+        before = Question(question.previous, [], question.doc)
+        inherited = _intent(before, earlier, None)
+        if inherited not in ("reason", "definition", "description", "lookup"):
+            return inherited
+    if "reason" in intents and "change" in intents:
+        return "change"  # 比去年少了多少，为什么: the change, with its reason
+    for name in ("definition", "reason", "change", "ratio", "rank", "diff", "count", "sum", "description"):
         if name in intents:
             if name == "count" and _indicator_hint(question, current, earlier):
                 return "indicator"
@@ -293,6 +302,9 @@ def _operands_of(question: Question, current: dict, earlier: dict | None, prefer
     before = _operands(earlier["question"], earlier["mentions"], prefer)
     if not operands:
         return before
+    if before and all(o.entity["kind"] in SCOPES for o in operands) and before[-1].entity["kind"] not in SCOPES:
+        previous = before[-1]  # 那信息中心的呢？: the same subject, another unit
+        return [Operand(entity=previous.entity, within=[operands[-1].entity], measure=previous.measure)]
     if re.match(r"^(其中|里面|这里面|当中)", question.text) and before:
         scope = before[-1].entity if before[-1].entity["kind"] in SCOPES else None
         for op in operands:
@@ -456,7 +468,9 @@ def plan_rank(question: Question, results: Results, current: dict, earlier: dict
     text = question.masked
     low = bool(re.search(r"最(少|小|低|便宜|省)|倒数", text))
     op, n = ("min" if low else "max"), 1
-    if m := re.search(r"前" + _ORDINAL, text):
+    if m := re.search(r"倒数第" + _ORDINAL, text):
+        low, op, n = True, "bottom", _ordinal(m.group(1))
+    elif m := (re.search(r"前" + _ORDINAL, text) or re.search(r"最\S{1,2}的" + _ORDINAL + "(个|项|名|位)", text)):
         op, n = ("bottom" if low else "top"), _ordinal(m.group(1))
     elif m := re.search(r"第" + _ORDINAL, text):
         op, n = "rank", _ordinal(m.group(1))
@@ -467,12 +481,13 @@ def plan_rank(question: Question, results: Results, current: dict, earlier: dict
     call = Call("aggregate", args)
     (result,) = need(results, call)
     items = result["items"]
-    if low and op == "bottom":
-        items = sorted(items, key=lambda i: Decimal(i["value"]))[:n]
+    if re.search(r"倒数第", text):
+        items, op = items[n - 1 : n], "nth_lowest"
     if not items:
         return _not_found(question, current)
     named = "、".join(f"{i['name']}（{_money(i['value'], '万元')}万元）" for i in items)
-    what = {"rank": f"排第{n}的是", "top": f"排名前{n}的依次是", "bottom": f"最少的{n}个依次是"}.get(op, "最少的是" if low else "最多的是")
+    what = {"rank": f"排第{n}的是", "top": f"排名前{n}的依次是", "bottom": f"最少的{n}个依次是",
+            "nth_lowest": f"倒数第{n}的是"}.get(op, "最少的是" if low else "最多的是")
     final = Final(answer=f"{what}{named}，共{result['of']}项{_basis(result)}。",
                   items=[{"name": i["name"], "value": _money(i["value"], "万元"), "unit": "万元", "rank": k}
                          for k, i in enumerate(items, 1)], used=[call.key()])
@@ -545,7 +560,7 @@ def plan_sum(question: Question, results: Results, current: dict, earlier: dict 
         (result,) = need(results, call)
         value, unit, conv_formula, conv = _convert(results, result["value"], "万元", question.asked_unit)
         names = "、".join(f"{i['name']}{i['value']}" for i in result["items"][:12])
-        return Final(answer=f"合计{_money(value, unit)}{unit}，共{len(result['items'])}项{_basis(result, 2)}：{names}。",
+        return Final(answer=f"合计{_money(value, unit)}{unit}，共{result['count']}项{_basis(result, 2)}：{names}。",
                      value=_money(value, unit), unit=unit, formula=conv_formula or result.get("formula"),
                      items=[{"name": i["name"], "value": i["value"], "unit": "万元"} for i in result["items"]],
                      used=[call.key()] + ([conv.key()] if conv else []))
@@ -617,6 +632,13 @@ def plan_ratio(question: Question, results: Results, current: dict, earlier: dic
     elif left:
         (op, m, c), = _values(question, results, left[:1])
         numerator = (m["value"], op.name + (f"的{op.measure}" if op.measure else ""), m["sources"], [c.key()], m["unit"])
+    if not right and re.search(r"(全|本|整个)部门|全局|总预算|总额|全部", question.masked[at:]):
+        right = [Operand(entity=DEPARTMENT)]
+    if numerator is None and not left and earlier is not None:
+        before = _operands(earlier["question"], earlier["mentions"], TABLE_KINDS)
+        if before:
+            (op, m, c), = _values(question, results, before[-1:])
+            numerator = (m["value"], op.name, m["sources"], [c.key()], m["unit"])
     if numerator is None or not right:
         return _not_found(question, current)
     (bop, bm, bc), = _values(question, results, right[:1])
@@ -648,12 +670,13 @@ def _subject(question: Question, current: dict, earlier: dict | None) -> dict | 
 def plan_change(question: Question, results: Results, current: dict, earlier: dict | None) -> Final:
     doc = question.doc["doc_id"]
     subject = _subject(question, current, earlier)
-    if subject is None or subject["kind"] != "fact":
-        return _not_found(question, current)
-    call = Call("change", {"doc": doc, "subject": subject["key"]})
+    if subject is not None and subject["kind"] != "fact":
+        return _refuse(f"说明中没有给出{subject['name']}与上年相比的变化。")
+    call = Call("change", {"doc": doc, "subject": subject["key"] if subject else ""})
     (result,) = need(results, call)
     if result.get("change") is None:
-        return _refuse(f"说明中没有给出{subject['name']}与上年相比的变化。")
+        return _refuse(f"说明中没有给出{result['subject']}与上年相比的变化。")
+    subject = {"name": result["subject"]}
     change = Decimal(result["change"])
     direction = result["direction"] or ("增加" if change > 0 else "减少" if change < 0 else "持平")
     basis = f"（{result['sources'][0]['label']}：{result['sources'][0]['text']}）"
@@ -664,7 +687,8 @@ def plan_change(question: Question, results: Results, current: dict, earlier: di
         return Final(answer=f"{pct}%：{subject['name']}比{prev_year}年{word}{pct}%{basis}", value=str(pct), unit="%",
                      used=[call.key()])
     value, unit, formula, conv = _convert(results, str(abs(change)), result["unit"], question.asked_unit)
-    reason = f"主要原因：{result['reason']}。" if result.get("reason") and "为什么" in question.text + "原因" else ""
+    asked = re.search(r"原因|为什么|为何", question.text)
+    reason = f"主要原因：{result['reason']}。" if result.get("reason") and asked else ""
     text = f"{_money(value, unit)}{unit}：{subject['name']}{result['year']}年预算{result['amount']}{result['unit']}，比{prev_year}年{direction}{_money(value, unit)}{unit}"
     return Final(answer=text + basis + reason, value=_money(value, unit), unit=unit, formula=formula,
                  used=[call.key()] + ([conv.key()] if conv else []))
@@ -717,6 +741,12 @@ def plan_definition(question: Question, results: Results, current: dict, earlier
 def plan_description(question: Question, results: Results, current: dict, earlier: dict | None,
                      must: list[str] | None = None) -> Final:
     doc = question.doc["doc_id"]
+    project = _project(current, earlier if question.follow_up else None)
+    if project and not must:
+        call = Call("indicators", {"doc": doc, "project": project["key"], "query": ""})
+        (result,) = need(results, call)
+        if result.get("goal"):
+            return Final(answer=f"{project['name']}的绩效目标：{result['goal']}（预算13表·{project['name']}）", used=[call.key()])
     words = [m["text"] for m in current["mentions"]] + (must or [])
     topic = re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", question.text)
     call = Call("search", {"doc": doc, "query": question.text, "k": 5, "kind": "narrative", "must": words + topic})
@@ -733,19 +763,19 @@ def plan_description(question: Question, results: Results, current: dict, earlie
     return Final(answer=f"{sentence.strip()}（{hit['source']['label']}）", used=[call.key()])
 
 
-def plan_indicator(question: Question, results: Results, current: dict, earlier: dict | None) -> Final:
-    doc = question.doc["doc_id"]
-    project = None
-    for source in (current, earlier if question.follow_up else None):
-        if source is None:
-            continue
-        for m in source["mentions"]:
+def _project(current: dict, earlier: dict | None) -> dict | None:
+    """The project a question (or, for a follow-up, the previous question) names."""
+    for source in (current, earlier):
+        for m in (source or {}).get("mentions", []):
             entity = _pick(m, TABLE_KINDS)
             if entity and entity["kind"] == "project":
-                project = entity
-                break
-        if project:
-            break
+                return entity
+    return None
+
+
+def plan_indicator(question: Question, results: Results, current: dict, earlier: dict | None) -> Final:
+    doc = question.doc["doc_id"]
+    project = _project(current, earlier if question.follow_up else None)
     text = current["question"]
     if project:
         for m in current["mentions"]:
@@ -759,6 +789,9 @@ def plan_indicator(question: Question, results: Results, current: dict, earlier:
             return plan_lookup(question, results, current, earlier)
         return _not_found(question, current)
     best = result["indicators"][0]
+    explicit = re.search(r"指标|目标|要求|率", question.text) or "count" in question.intents
+    if best["coverage"] < 0.5 and not explicit and project:
+        return plan_lookup(question, results, current, earlier)
     op = best["operator"]
     value_text = f"{op}{best['value']}{best['unit']}" if op in ("≥", "≤", "=") else f"{best['value']}{best['unit']}"
     return Final(answer=f"{value_text}：{best['project']}的{best['level2']}“{best['name']}”目标为{value_text}（{best['source']['label']}）",

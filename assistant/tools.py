@@ -190,6 +190,7 @@ class Toolbox:
             if op in ("max", "min", "rank") and chosen:
                 result["value"] = money(chosen[0]["value"])
             result["of"] = len(ranked)
+        result["count"] = len(chosen)
         result["items"] = [
             {"name": e["name"], "value": None if e["value"] is None else money(e["value"]), "rank": e.get("rank"),
              "key": e.get("key")}
@@ -198,10 +199,17 @@ class Toolbox:
         result["sources"] = [self.row_source(d, table, r) for e in chosen for r in e["rows"]][:60]
         return result
 
-    def change(self, doc: str, subject: str) -> dict:
-        """A year-on-year change the narrative states, and the previous year's amount derived from it."""
+    def change(self, doc: str, subject: str = "") -> dict:
+        """A year-on-year change the narrative states, and the previous year's amount derived from it.
+
+        With no subject: the department's headline change (its first stated total with a change).
+        """
         d = self.document(doc)
-        facts = [f for f in self.store.facts(d["doc_id"]) if f.subject == subject]
+        everything = self.store.facts(d["doc_id"])
+        if subject:
+            facts = [f for f in everything if f.subject == subject]
+        else:  # the department's headline change: the first total the narrative compares with last year
+            facts = [f for f in everything if f.kind == "total" and f.change is not None][:1]
         if not facts:
             raise ToolError(f"the narrative states nothing about {subject!r}")
         fact = next((f for f in facts if f.change is not None), facts[0])
@@ -253,17 +261,22 @@ class Toolbox:
         found = []
         for p in projects:
             for ind in p.indicators:
-                score = _overlap(normalize(ind.level3), q) if q else 0.0
-                found.append((score, p, ind))
+                name = normalize(ind.level3)
+                score = _overlap(name, q) if q else 0.0
+                if score and ind.measure_unit and normalize(ind.measure_unit)[:1] in q:
+                    score += 1.0  # 多少台 asks for the indicator counted in 台
+                coverage = _lcs(name, q) / max(len(name), 1) if q else 0.0
+                found.append((score, p, ind, coverage))
         found.sort(key=lambda t: -t[0])
         if q:
             found = [t for t in found if t[0] >= 2]
         out = []
-        for score, p, ind in found[:8]:
+        for score, p, ind, coverage in found[:8]:
             out.append({
                 "project": p.name, "level1": ind.level1, "level2": ind.level2, "name": ind.level3,
                 "operator": {"＝": "=", "==": "="}.get(ind.nature, ind.nature), "value": ind.value,
-                "unit": ind.measure_unit, "direction": ind.direction, "score": score,
+                "unit": ind.measure_unit, "direction": ind.direction, "score": round(score, 3),
+                "coverage": round(coverage, 3),
                 "source": {"document": d["doc_id"], "source": d["source"], "kind": "table", "table": "13",
                            "lines": [ind.line_start, ind.line_end], "label": f"预算13表·{p.name}·{ind.level3}"},
             })
@@ -347,6 +360,16 @@ def row_name(number: str, row: dict) -> str:
     if number == "03" and parts[1]:
         parts = [parts[0], parts[1]]
     return "·".join(p for p in parts if p) or cells.get("项目", "") or cells.get("年度", "")
+
+
+def _lcs(name: str, text: str) -> int:
+    prev = [0] * (len(text) + 1)
+    for a in name:
+        cur = [0]
+        for j, b in enumerate(text, 1):
+            cur.append(prev[j - 1] + 1 if a == b else max(prev[j], cur[j - 1]))
+        prev = cur
+    return prev[-1]
 
 
 @lru_cache(maxsize=4096)

