@@ -30,6 +30,7 @@ _QUOTES = str.maketrans({c: None for c in "“”\"‘’'「」『』《》 \u3
 _WIDTH = str.maketrans("（）：，；０１２３４５６７８９ＡＢＣＭｍ", "():,;0123456789ABCMm")
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年度?")
 _CODE = re.compile(r"(?<![0-9A-Za-z])\d{3,7}(?![0-9A-Za-z])")
+LONG_NAME = 6  # names this long, written out in full, are taken as they stand
 MIN_PARTIAL = 6.0  # below this a partial match is coincidence (两个字碰巧相同)
 _CODE_PREFIX = re.compile(r"^[0-9A-Z]+[-－—]\s*")
 
@@ -116,6 +117,7 @@ class Catalog:
         n = len(self._aliases) or 1
         self._weight = {c: math.log(1 + n / (1 + k)) for c, k in df.items()}
         self._generic = sorted({normalize(w) for w in GENERIC_WORDS}, key=len, reverse=True)
+        self._long = sorted(((a, e) for a, e in self._aliases if len(a) >= LONG_NAME), key=lambda t: -len(t[0]))
 
     def by_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.kind == kind]
@@ -172,15 +174,32 @@ class Catalog:
             return None
         return Match(entity=Entity("", "", ""), start=best[1], end=best[2], score=best[0], full=best[3])
 
+    def _whole_names(self, q: str, free: list[bool]) -> list[Mention]:
+        """Long names written out in full, found first so a year inside one (…-2020年度…) stays part of it."""
+        mentions: dict[tuple[int, int], Mention] = {}
+        for alias, entity in self._long:
+            at = q.find(alias)
+            while at >= 0 and not all(free[at : at + len(alias)]) and (at, at + len(alias)) not in mentions:
+                at = q.find(alias, at + 1)
+            if at < 0:
+                continue
+            span = (at, at + len(alias))
+            score = sum(self._weight.get(c, 1.0) for c in alias) + 2.0
+            mention = mentions.setdefault(span, Mention(alias, *span))
+            if all(c.entity != entity for c in mention.candidates):
+                mention.candidates.append(Match(entity, *span, score, True))
+            free[span[0] : span[1]] = [False] * len(alias)
+        return list(mentions.values())
+
     def resolve(self, question: str, limit: int = 5) -> tuple[str, list[Mention]]:
         """The entities a question names, in question order; returns the normalised question too."""
         q = normalize(expand_synonyms(question))
         free = [True] * len(q)
+        info = self._informative(q)
+        mentions: list[Mention] = self._whole_names(q, free)
+        named = {(c.entity.kind, c.entity.key) for m in mentions for c in m.candidates}
         for m in _YEAR.finditer(q):
             free[m.start() : m.end()] = [False] * (m.end() - m.start())
-        info = self._informative(q)
-        mentions: list[Mention] = []
-        named: set[tuple[str, str]] = set()
         for m in _CODE.finditer(q):
             hits = [e for e in self.entities if e.key == m.group() and e.kind.endswith("subject")]
             if hits:
