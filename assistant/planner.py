@@ -140,7 +140,7 @@ def decide(question: str, history: list[dict], doc: dict, done: list[tuple[Call,
     except Pending as p:
         return p.calls
     except ToolFailed as e:
-        return _refuse(f"查询时出错：{e}")
+        return _refuse(str(e))
 
 
 # -- reading the question ----------------------------------------------------------
@@ -670,16 +670,16 @@ def _subject(question: Question, current: dict, earlier: dict | None) -> dict | 
 def plan_change(question: Question, results: Results, current: dict, earlier: dict | None) -> Final:
     doc = question.doc["doc_id"]
     subject = _subject(question, current, earlier)
-    if subject is not None and subject["kind"] != "fact":
-        return _refuse(f"说明中没有给出{subject['name']}与上年相比的变化。")
-    call = Call("change", {"doc": doc, "subject": subject["key"] if subject else ""})
+    call = Call("change", {"doc": doc, "subject": (subject["key"] if subject["kind"] == "fact" else subject["name"])
+                           if subject else ""})
     (result,) = need(results, call)
     if result.get("change") is None:
         return _refuse(f"说明中没有给出{result['subject']}与上年相比的变化。")
     subject = {"name": result["subject"]}
     change = Decimal(result["change"])
     direction = result["direction"] or ("增加" if change > 0 else "减少" if change < 0 else "持平")
-    basis = f"（{result['sources'][0]['label']}：{result['sources'][0]['text']}）"
+    note = f"{result['note']}；" if result.get("note") else ""
+    basis = f"（{note}{result['sources'][0]['label']}：{result['sources'][0]['text']}）"
     prev_year = (result.get("year") or 1) - 1
     if question.pct and result.get("change_pct") is not None:
         pct = abs(Decimal(result["change_pct"]))

@@ -176,7 +176,7 @@ class Toolbox:
             chosen = entries
         elif op in ("sum", "avg"):
             if not entries:
-                raise ToolError("no rows match these filters")
+                raise ToolError("没有符合条件的行")
             calc = calculate(" + ".join(str(e["value"]) for e in entries))
             value = calc.value if op == "sum" else calculate(f"({calc.expression}) / {len(entries)}", places=2).value
             result |= {"value": money(value), "formula": f"{calc.expression} = {value}" if len(entries) > 1 else None}
@@ -206,15 +206,18 @@ class Toolbox:
         """
         d = self.document(doc)
         everything = self.store.facts(d["doc_id"])
+        note = ""
         if subject:
             facts = [f for f in everything if f.subject == subject]
+            if not any(f.change is not None for f in facts):
+                facts, note = self._changed_subject(d, subject, everything) or (facts, "")
         else:  # the department's headline change: the first total the narrative compares with last year
             facts = [f for f in everything if f.kind == "total" and f.change is not None][:1]
         if not facts:
-            raise ToolError(f"the narrative states nothing about {subject!r}")
+            raise ToolError(f"说明中没有关于“{subject}”的表述")
         fact = next((f for f in facts if f.change is not None), facts[0])
         result = {
-            "subject": fact.subject, "year": fact.year, "amount": _str(fact.amount), "unit": fact.unit,
+            "subject": fact.subject, "asked": subject, "note": note, "year": fact.year, "amount": _str(fact.amount), "unit": fact.unit,
             "change": _str(fact.change), "change_pct": _str(fact.change_pct), "direction": fact.direction,
             "reason": fact.reason, "sources": [self._fact_source(d, fact)],
         }
@@ -224,12 +227,35 @@ class Toolbox:
                        "formula": f"{fact.amount} - ({fact.change}) = {prev.text}"}
         return result
 
+    def _changed_subject(self, d: dict, subject: str, facts: list) -> tuple[list, str] | None:
+        """The narrative subject whose change answers for ``subject``.
+
+        A longer printed name containing it (职业年金缴费 → 机关事业单位职业年金缴费支出), or — for a
+        project that is the only one under its 功能分类科目 — that subject's change.
+        """
+        wanted = normalize(subject)
+        wider = [f for f in facts if f.change is not None and wanted in normalize(f.subject)]
+        if wider:
+            return wider[:1], f"说明按“{wider[0].subject}”列示"
+        rows = self._rows(d["doc_id"], "04")
+        row = next((r for r in rows if r["cells"].get("项目名称") == subject), None)
+        if row is None:
+            return None
+        code = row["cells"].get("功能分类科目编码", "")
+        if sum(1 for r in rows if r["cells"].get("功能分类科目编码") == code) != 1:
+            return None
+        name = row["cells"].get("功能分类科目", "")
+        same = [f for f in facts if f.change is not None and (f.code == code or f.subject == name)]
+        if same:
+            return same[:1], f"该项目是{code} {name}科目下唯一的项目，说明按科目列示"
+        return None
+
     def fact(self, doc: str, subject: str) -> dict:
         """Everything the narrative states about one subject (amounts, counts, shares, reasons)."""
         d = self.document(doc)
         facts = [f for f in self.store.facts(d["doc_id"]) if f.subject == subject]
         if not facts:
-            raise ToolError(f"the narrative states nothing about {subject!r}")
+            raise ToolError(f"说明中没有关于“{subject}”的表述")
         return {
             "subject": subject,
             "facts": [
