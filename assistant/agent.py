@@ -56,6 +56,10 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
     named = [d for d in docs if any(name in q for name in _doc_names(d))]
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}
+    if preferred:  # the caller's document, unless the question names another department or a year it lacks
+        chosen = [d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)]
+        if chosen and all(d.get("year") and y in (d["year"], d["year"] - 1) for d in chosen[:1] for y in years):
+            return chosen[0], "", []
     if years:
         exact = [d for d in pool if d.get("year") in years]
         following = [d for d in pool if d.get("year") and d["year"] - 1 in years]
@@ -66,10 +70,6 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
         else:
             loaded = "、".join(sorted({f"{d['department']}" for d in pool}))
             return None, f"已载入的预算（{loaded}）不包含所问年度。", []
-    if preferred:
-        chosen = [d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)]
-        if chosen:
-            return chosen[0], "", []
     if len(pool) == 1:
         return pool[0], "", []
     return None, "", pool
@@ -78,9 +78,9 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
 class Assistant:
     """Answers questions about the documents of one corpus."""
 
-    def __init__(self, corpus: Corpus, settings: LLMSettings | None = None):
+    def __init__(self, corpus: Corpus, settings: LLMSettings | None = None, retriever: str = "hybrid"):
         self.corpus = corpus
-        self.toolbox = Toolbox(corpus)
+        self.toolbox = Toolbox(corpus, retriever)
         self.settings = settings
         self.backend = "llm" if settings else "offline"
         model = chat_model(settings) if settings else OfflinePlanner()

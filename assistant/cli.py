@@ -336,3 +336,67 @@ def chat(doc: DocOption = None, data_dir: DataDir = None) -> None:
             continue
         _show(answer)
         turns += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+
+
+@app.command("eval")
+def eval_command(
+    suites: Annotated[list[Path], typer.Argument(help="Suite files (JSONL), or: compare SUITE…")],
+    docs: Annotated[list[Path] | None, typer.Option("--docs", help="Where the suites' documents are (files or directories)")] = None,
+    backend: Annotated[str, typer.Option(help="offline (default planner) or llm (BUDGETQA_LLM_*)")] = "offline",
+    retriever: Annotated[str, typer.Option(help="Passage search: hybrid, dense or bm25")] = "hybrid",
+    out: Annotated[Path, typer.Option("--out", help="Directory for results.jsonl, report.json, report.md, report.html")] = Path("out"),
+    min_accuracy: Annotated[float | None, typer.Option("--min-accuracy", help="Exit 1 below this accuracy (0–1)")] = None,
+    configs: Annotated[str, typer.Option(help="For compare: backend-retriever list")] = "offline-hybrid,offline-dense,offline-bm25",
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Store and index to use [default: a fresh temporary one]")] = None,
+) -> None:
+    """Run question suites: ingest their documents, ask, score, and write reports.
+
+    `budgetqa eval SUITE… --out DIR` writes DIR/results.jsonl, report.json, report.md and
+    report.html (accuracy by type with a chart, recall@5, latency, failures).
+    `budgetqa eval compare SUITE… --configs offline-hybrid,offline-dense,offline-bm25` prints
+    one table comparing configurations. Malformed lines and unknown documents are reported
+    and skipped.
+    """
+    import tempfile
+
+    from evals.harness import compare, evaluate
+    from evals.report import comparison_table, write_report
+
+    comparing = bool(suites) and str(suites[0]) == "compare"
+    if comparing:
+        suites = suites[1:]
+    missing = [s for s in suites if not s.is_file()]
+    if not suites or missing:
+        err.print(f"[red]No such suite file: {', '.join(map(str, missing)) or '(none given)'}[/]")
+        raise typer.Exit(2)
+    corpus = open_corpus(data_dir or Path(tempfile.mkdtemp(prefix="budgetqa-eval-")))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("starting", total=1)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        try:
+            if comparing:
+                rows, problems = compare(suites, configs.split(","), docs or [], corpus, progress)
+            else:
+                records, summary, meta, problems = evaluate(suites, docs or [], corpus, backend, retriever, progress)
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
+    for problem in problems:
+        err.print(f"[yellow]⚠ {problem}[/]")
+    if comparing:
+        console.print(comparison_table(rows), markup=False, highlight=False)
+        return
+    files = write_report(out, records, summary, meta, problems)
+    console.print(f"[bold]{summary.correct}/{summary.total}[/] correct ({summary.accuracy:.1%}); recall@5 "
+                  f"{'n/a' if summary.recall_at_5 is None else f'{summary.recall_at_5:.1%}'}; "
+                  f"p50 {summary.p50_ms} ms, p95 {summary.p95_ms} ms")
+    for kind, t in summary.by_type.items():
+        console.print(f"  {kind:16} {int(t['correct'])}/{int(t['total'])}")
+    console.print("reports: " + ", ".join(str(p) for p in files.values()))
+    if min_accuracy is not None and summary.accuracy < min_accuracy:
+        err.print(f"[red]accuracy {summary.accuracy:.1%} is below --min-accuracy {min_accuracy:.1%}[/]")
+        raise typer.Exit(1)

@@ -777,8 +777,8 @@ def plan_indicator(question: Question, results: Results, current: dict, earlier:
     doc = question.doc["doc_id"]
     project = _project(current, earlier if question.follow_up else None)
     text = current["question"]
-    if project:
-        for m in current["mentions"]:
+    for m in current["mentions"]:  # the project's own name is not the indicator's
+        if project and any(c["kind"] == "project" and c["key"] == project["key"] for c in m["candidates"]):
             text = text.replace(m["text"], "，")
     call = Call("indicators", {"doc": doc, "project": project["key"] if project else None, "query": text})
     (result,) = need(results, call)

@@ -59,8 +59,9 @@ def money(value: Decimal) -> str:
 class Toolbox:
     """The tools bound to one corpus; catalogs and tables are cached per document (ids are content hashes)."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, retriever: str = "hybrid"):
         self.corpus = corpus
+        self.retriever = retriever  # hybrid | dense | bm25, for passage search
         self.store = corpus.store
         self._catalogs: dict[str, Catalog] = {}
         self._tables: dict[tuple[str, str], dict | None] = {}
@@ -328,7 +329,7 @@ class Toolbox:
         """Hybrid passage search; each hit carries its best sentences for the query."""
         d = self.document(doc)
         filters = {"doc_id": d["doc_id"]} | ({"kind": kind} if kind else {})
-        hits = self.corpus.search(query, k=k, filters=filters)
+        hits = self.corpus.search(query, k=k, mode=self.retriever, filters=filters)
         words = [normalize(w) for w in must if w]
         out = []
         for hit in hits:

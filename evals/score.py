@@ -5,8 +5,8 @@ suite (the public seed, the colloquial suite, generated variant questions) is ju
 the same way:
 
 - value / unit: the gold number in the gold unit or any ``accept`` entry, compared as
-  ``Decimal`` (``20.9`` == ``20.90``); 万元 and 元 convert (1万元 = 10000元);
-  percentages are compared after rounding the answer half up to 2 decimals. The
+  ``Decimal`` (``20.9`` == ``20.90``); 元, 万元 and 亿元 convert and must agree within half
+  a cent of the gold unit; percentages within 0.005 points; counts exactly. The
   structured ``value``/``unit`` decide when both are given; otherwise the number is
   looked for in the answer text, followed by its unit.
 - indicator: value and unit as above, and the operator (``=``/``＝``/``==``,
@@ -43,6 +43,7 @@ FIELDS = ("id", "doc", "type", "question", "answer", "accept", "evidence", "hist
 OPERATORS = ("=", "≥", "≤")
 
 CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
 #: 元 per unit, for the money units an amount may be stated in.
 MONEY = {"元": Decimal(1), "块": Decimal(1), "块钱": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000),
          "亿元": Decimal(10) ** 8, "亿": Decimal(10) ** 8}
@@ -128,10 +129,10 @@ def _half_up(value: Decimal) -> Decimal:
 def _same(number: Decimal, unit: str, gold: Decimal, gold_unit: str) -> bool:
     """Does ``number unit`` state ``gold gold_unit``? Money converts, % rounds half up."""
     unit, gold_unit = _unit(unit), _unit(gold_unit)
-    if unit in MONEY and gold_unit in MONEY:
-        return number * MONEY[unit] == gold * MONEY[gold_unit]
-    if gold_unit == "%":
-        return unit == "%" and _half_up(number) == _half_up(gold)
+    if unit in MONEY and gold_unit in MONEY:  # within half a cent of the gold unit
+        return abs(number * MONEY[unit] - gold * MONEY[gold_unit]) <= HALF_CENT * MONEY[gold_unit]
+    if gold_unit == "%":  # within 0.005 points
+        return unit == "%" and abs(number - gold) <= HALF_CENT
     return unit == gold_unit and number == gold
 
 
@@ -415,25 +416,45 @@ def validate_question(question: Any) -> None:
         raise SuiteError("a multi_turn question needs a non-empty history")
 
 
-def load_suite(path: str | Path) -> list[dict]:
-    """Read a JSONL suite, checking every line against the schema; errors name the line."""
+def read_suite(path: str | Path) -> tuple[list[dict], list[str]]:
+    """Read a JSONL suite leniently: the valid questions, and one message per bad line (which is skipped).
+
+    Unknown fields are kept. A file that cannot be read at all is one problem, not an exception.
+    """
     path = Path(path)
     questions: list[dict] = []
+    problems: list[str] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{path}: cannot read the suite ({exc})"]
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             question = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SuiteError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            problems.append(f"{path}:{number}: not valid JSON ({exc.msg}); line skipped")
+            continue
         try:
             validate_question(question)
         except SuiteError as exc:
             ident = question.get("id", "?") if isinstance(question, dict) else "?"
-            raise SuiteError(f"{path}:{number} ({ident}): {exc}") from None
+            problems.append(f"{path}:{number} ({ident}): {exc}; line skipped")
+            continue
         if question["id"] in seen:
-            raise SuiteError(f"{path}:{number}: duplicate id {question['id']!r} (first on line {seen[question['id']]})")
+            problems.append(f"{path}:{number}: duplicate id {question['id']!r} (first on line {seen[question['id']]}); "
+                            "line skipped")
+            continue
         seen[question["id"]] = number
         questions.append(question)
+    return questions, problems
+
+
+def load_suite(path: str | Path) -> list[dict]:
+    """Read a JSONL suite strictly: the first bad line raises :class:`SuiteError` naming it."""
+    questions, problems = read_suite(path)
+    if problems:
+        raise SuiteError(problems[0].removesuffix("; line skipped"))
     return questions
