@@ -162,7 +162,7 @@ class Catalog:
                     score = (weight + (2.0 if full else 0.0)) * (0.6 + 0.4 * coverage) * (0.8 ** (blocks - 1))
                     if not full:  # a piece of a longer word in the question is not a mention
                         if (i > 0 and info[i - 1] and free[i - 1]) or (j < len(q) and info[j] and free[j]):
-                            score *= 0.5
+                            score *= 0.7
                         if score < MIN_PARTIAL:
                             break
                     if best is None or score > best[0]:
@@ -215,7 +215,7 @@ class Catalog:
         while True:
             found: list[Match] = []
             for alias, entity in self._aliases:
-                match = self._best_span(alias, q, free, info, entity.kind in ("total", "fact"))
+                match = self._best_span(alias, q, free, info, entity.kind == "total")
                 if match and (match.full or (entity.kind, entity.key) not in named):
                     match.entity = entity
                     found.append(match)

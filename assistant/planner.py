@@ -46,7 +46,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     ("rank", r"最(多|大|高|贵|少|小|低|便宜|省)|排名|排第|排行|第" + _ORDINAL + r"(名|位|大|多|高|贵|少|小)|前" + _ORDINAL
      + r"(名|个|项|位|大)?|倒数"),
     ("count", r"几个|多少个|多少项|几项|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
-              r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?!钱|预算|经费|资金|万元|元)"),
+              r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])"),
     ("diff", r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,2}?多少|相差|差(额|距|多少)|差了"),
     ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起"),
 ]
@@ -64,6 +64,7 @@ FILTERS: list[tuple[str, str]] = [
                       r"(?:这?[一二两三四五六七八九十0-9]?个?字|字样)?的"),
     ("name_contains", r"(?:含有|包含|带有|带)[“\"‘]([^”\"’]{1,12})[”\"’](?:这?[一二两三四五六七八九十0-9]?个?字|字样)?的"),
     ("name_contains", r"(?:跟|和|与)[“\"‘]?([^”\"’，。？,]{2,12}?)[”\"’]?(?:有关|相关)的"),
+    ("name_contains", r"[“\"‘]?([^”\"’，。？,\s的]{2,6}?)[”\"’]?(?<!分)类(?:的)?项目"),
 ]
 THRESHOLDS: list[tuple[str, str]] = [
     ("min", r"(?:不低于|不少于|不小于|至少|大于等于|大于或等于|≥|>=)\s*" + _NUM + r"\s*(万元|元)?"),
@@ -171,7 +172,7 @@ class Question:
         self.intents = [name for name, pattern in INTENT_PATTERNS if re.search(pattern, self.masked)]
         self.years = [int(y) for y in YEAR.findall(self.text)]
         self.follow_up = bool(self.previous) and bool(FOLLOW_UP.search(self.text) or len(self.text) <= 12)
-        self.asked_unit = "元" if YUAN.search(self.text) else "万元" if WAN.search(self.text) else None
+        self.asked_unit = "万元" if WAN.search(self.text) else "元" if YUAN.search(self.text) else None
         self.pct = bool(PCT_WORDS.search(self.text))
 
 
@@ -778,7 +779,7 @@ def plan_indicator(question: Question, results: Results, current: dict, earlier:
     project = _project(current, earlier if question.follow_up else None)
     text = current["question"]
     for m in current["mentions"]:  # the project's own name is not the indicator's
-        if project and any(c["kind"] == "project" and c["key"] == project["key"] for c in m["candidates"]):
+        if project and any(c["kind"] == "project" and c["key"] == project["key"] and c["full"] for c in m["candidates"]):
             text = text.replace(m["text"], "，")
     call = Call("indicators", {"doc": doc, "project": project["key"] if project else None, "query": text})
     (result,) = need(results, call)

@@ -178,9 +178,11 @@ class Toolbox:
         elif op in ("sum", "avg"):
             if not entries:
                 raise ToolError("没有符合条件的行")
-            calc = calculate(" + ".join(str(e["value"]) for e in entries))
-            value = calc.value if op == "sum" else calculate(f"({calc.expression}) / {len(entries)}", places=2).value
-            result |= {"value": money(value), "formula": f"{calc.expression} = {value}" if len(entries) > 1 else None}
+            expression, total = add_up([e["value"] for e in entries])
+            if op == "avg":
+                expression = f"({expression}) / {len(entries)}"
+                total = calculate(expression, places=2).value
+            result |= {"value": money(total), "formula": f"{expression} = {total}" if len(entries) > 1 else None}
             chosen = entries
         else:
             ranked = sorted(entries, key=lambda e: e["value"], reverse=op in ("max", "top", "rank", "list"))
@@ -285,13 +287,17 @@ class Toolbox:
         if project and not projects:
             raise ToolError(f"no project {project!r}")
         q = normalize(query)
+        counters = set(re.findall(r"(?:多少|几)(\w)", q))
         found = []
         for p in projects:
             for ind in p.indicators:
                 name = normalize(ind.level3)
                 score = _overlap(name, q) if q else 0.0
-                if score and ind.measure_unit and normalize(ind.measure_unit)[:1] in q:
-                    score += 1.0  # 多少台 asks for the indicator counted in 台
+                unit = normalize(ind.measure_unit)[:1]
+                if score and unit and unit in counters:
+                    score += 3.0  # 多少台 asks for the indicator counted in 台
+                elif score and unit and unit in q:
+                    score += 1.0
                 coverage = _lcs(name, q) / max(len(name), 1) if q else 0.0
                 found.append((score, p, ind, coverage))
         found.sort(key=lambda t: -t[0])
@@ -338,10 +344,14 @@ class Toolbox:
             sentences = [s for s in _SENTENCE.findall(body) if s.strip()]
             ranked = sorted(sentences, key=lambda s: -(_overlap(normalize(s), normalize(query)) +
                                                       5 * sum(w in normalize(s) for w in words)))
+            if p.kind == "row" and p.table:
+                source = {"document": d["doc_id"], "source": d["source"], "kind": "table", "table": p.table,
+                          "row": p.row, "passage": p.id, "lines": [p.line_start, p.line_end],
+                          "label": f"预算{p.table}表·{p.project or f'第{p.row}行'}", "text": p.text}
+            else:
+                source = self.passage_source(d, p.section, p.id, [p.line_start, p.line_end], ranked[0] if ranked else p.text)
             out.append({"passage": p.id, "kind": p.kind, "section": p.section, "table": p.table, "text": p.text,
-                        "sentences": ranked[:3], "score": hit.score,
-                        "source": self.passage_source(d, p.section, p.id, [p.line_start, p.line_end],
-                                                      ranked[0] if ranked else p.text)})
+                        "sentences": ranked[:3], "score": hit.score, "source": source})
         return {"hits": out, "sources": [h["source"] for h in out]}
 
     def calculate(self, expression: str, places: int | None = None) -> dict:
@@ -367,14 +377,19 @@ class Toolbox:
             used = [r for r in rows if measure in r["amounts"]]
             if not used:
                 continue
-            calc = calculate(" + ".join(str(r["amounts"][measure]) for r in used))
+            expression, total = add_up([r["amounts"][measure] for r in used])
             out.append({
-                "table": number, "measure": measure, "value": calc.text if len(used) > 1 else money(used[0]["amounts"][measure]),
+                "table": number, "measure": measure, "value": money(total),
                 "unit": "万元", "rows": [r["row"] for r in used],
-                "formula": f"{calc.expression} = {calc.text}" if len(used) > 1 else None,
+                "formula": f"{expression} = {total}" if len(used) > 1 else None,
                 "sources": [self.row_source(d, number, r) for r in used],
             })
         return out
+
+
+def add_up(values: list[Decimal]) -> tuple[str, Decimal]:
+    """An exact sum and its written form; Decimal addition keeps the cents (1084.00, not 1084)."""
+    return " + ".join(str(v) for v in values), sum(values, Decimal(0))
 
 
 def _str(value: Decimal | None) -> str | None:
@@ -472,7 +487,7 @@ def _group(entries: list[dict], group_by: str, level: int | None) -> list[dict]:
             g["values"].append(e["value"])
     return [
         {"name": g["name"], "key": g["key"], "rows": g["rows"],
-         "value": calculate(" + ".join(map(str, g["values"]))).value if g["values"] else None}
+         "value": add_up(g["values"])[1] if g["values"] else None}
         for g in groups.values()
     ]
 

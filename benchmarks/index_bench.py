@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from evals.harness import evidence_amounts, holds_amount
 from evals.variants import write_variant
 from index.corpus import open_corpus
 from index.ingest import ingest
-from index.model import Passage
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "000_3d71c1f270c17ec6.txt"
@@ -43,15 +42,6 @@ def bench_ingest(data: Path) -> None:
     print(f"re-ingest sample (vectors already there, upserted): {again:.1f} s")
 
 
-def evidence_amounts(evidence: str) -> set[str]:
-    return {n.replace(",", "") for n in re.findall(r"\d[\d,]*\.\d+|\d{3,}", evidence)}
-
-
-def found(passage: Passage, amounts: set[str]) -> bool:
-    text = passage.text.replace(",", "")
-    return any(a in text for a in amounts)
-
-
 def bench_recall(data: Path, suite: Path) -> None:
     corpus = open_corpus(data)
     if not corpus.store.documents():
@@ -64,7 +54,7 @@ def bench_recall(data: Path, suite: Path) -> None:
         for q in questions:
             result, seconds = timed(corpus.search, q["question"], 5, mode)
             latencies.append(seconds * 1000)
-            hits += any(found(h.passage, evidence_amounts(q["evidence"])) for h in result)
+            hits += any(holds_amount(h.passage, evidence_amounts(q["evidence"])) for h in result)
         print(f"  {mode:7s} recall@5 {hits / len(questions):.2f} ({hits}/{len(questions)}), p50 {statistics.median(latencies):.0f} ms")
 
 
