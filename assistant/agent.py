@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from langchain.agents import create_agent
@@ -91,6 +92,15 @@ class Assistant:
         return cls(corpus, LLMSettings.from_env())
 
     def ask(self, question: str, history: list[Turn | dict] | None = None, doc: str | None = None) -> Answer:
+        """Answer one question; ``history`` holds the earlier turns of the conversation."""
+        for kind, payload in self.steps(question, history, doc):
+            if kind == "answer":
+                return payload
+        raise AssertionError("steps() always ends with an answer")
+
+    def steps(self, question: str, history: list[Turn | dict] | None = None, doc: str | None = None,
+              ) -> Iterator[tuple[str, Any]]:
+        """The agent's steps as they happen — ("call", ToolCall) and ("result", ToolCall) — then ("answer", Answer)."""
         question = (question or "").strip()
         if not question:
             raise QuestionError("问题是空的：请输入一个关于部门预算的问题。")
@@ -100,16 +110,31 @@ class Assistant:
         chosen, refusal, candidates = choose_document(question, self.toolbox.documents(), doc)
         if chosen is None:
             if refusal:
-                return Answer(question=question, answer=f"{NOT_FOUND}：{refusal}", refused=True, backend=self.backend)
+                yield "answer", Answer(question=question, answer=f"{NOT_FOUND}：{refusal}", refused=True,
+                                       backend=self.backend)
+                return
             names = "、".join(f"{d['department']}{d['year']}年（{d['doc_id']}）" for d in candidates)
-            return Answer(question=question, answer=f"已载入多份预算，请指明是哪一份：{names}。", backend=self.backend,
-                          candidates=[Candidate(name=f"{d['department']}{d['year']}年", kind="document", key=d["doc_id"])
-                                      for d in candidates])
+            yield "answer", Answer(question=question, answer=f"已载入多份预算，请指明是哪一份：{names}。", backend=self.backend,
+                                   candidates=[Candidate(name=f"{d['department']}{d['year']}年", kind="document",
+                                                         key=d["doc_id"]) for d in candidates])
+            return
         messages: list[BaseMessage] = [SystemMessage(self._system(chosen))]
         messages += [HumanMessage(t.content) if t.role == "user" else AIMessage(t.content) for t in turns]
         messages.append(HumanMessage(question))
-        state = self.graph.invoke({"messages": messages}, config={"recursion_limit": RECURSION_LIMIT})
-        return self._answer(question, chosen, state["messages"][len(messages) :])
+        produced: list[BaseMessage] = []
+        calls: dict[str, ToolCall] = {}
+        for update in self.graph.stream({"messages": messages}, config={"recursion_limit": RECURSION_LIMIT},
+                                        stream_mode="updates"):
+            for node in update.values():
+                for m in (node or {}).get("messages", []):
+                    produced.append(m)
+                    if isinstance(m, AIMessage):
+                        for tc in m.tool_calls:
+                            calls[tc["id"]] = ToolCall(tool=tc["name"], args=tc["args"])
+                            yield "call", calls[tc["id"]]
+                    elif isinstance(m, ToolMessage) and m.tool_call_id in calls:
+                        yield "result", calls[m.tool_call_id].model_copy(update={"result": _parse(m.content)})
+        yield "answer", self._answer(question, chosen, produced)
 
     def _system(self, doc: dict) -> str:
         prompt = SYSTEM_PROMPT if self.settings else "budgetqa offline planner"

@@ -400,3 +400,20 @@ def eval_command(
     if min_accuracy is not None and summary.accuracy < min_accuracy:
         err.print(f"[red]accuracy {summary.accuracy:.1%} is below --min-accuracy {min_accuracy:.1%}[/]")
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the HTTP API: /api/ask (+ /stream), /v1/chat/completions, documents, staff endpoints; docs at /docs.
+
+    Staff endpoints (upload, delete, eval) need BUDGETQA_API_TOKEN; without it they are off.
+    """
+    import uvicorn
+
+    from assistant.api import create_app
+
+    uvicorn.run(create_app(open_corpus(data_dir)), host=host, port=port, log_level="info")
