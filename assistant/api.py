@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, field_validator
 from assistant.agent import Assistant, QuestionError
 from assistant.contract import Answer, Turn
 from index.corpus import Corpus, open_corpus
-from index.ingest import MAX_BYTES, SUFFIXES, IngestError, ingest, parse_file, remove
+from index.ingest import MAX_BYTES, SUFFIXES, IngestError, ingest, parse_file, remove, sweep
 
 MODEL_ID = "budgetqa"
 DEFAULT_MAX_QUESTION = 500
@@ -104,6 +104,9 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
     """The service over one corpus (default: ``BUDGETQA_DATA_DIR``)."""
     settings = settings or Settings.from_env()
     corpus = corpus or open_corpus()
+    sweep(corpus)  # vectors of an ingest killed before its commit
+    for stale in (corpus.root / "uploads").glob("*"):  # uploads of jobs that died with a previous process
+        stale.unlink(missing_ok=True)
     bot = Assistant.from_env(corpus)
     jobs: dict[str, Job] = {}
     app = FastAPI(title="budgetqa", version="0.1",
@@ -342,5 +345,6 @@ def _run_ingest(corpus: Corpus, job: Job, path: Path, name: str) -> None:
         job.doc_id, job.status = result.doc.doc_id, "done"
     except Exception as exc:  # the job reports any failure; the corpus is unchanged
         job.error, job.status = str(exc), "failed"
+        sweep(corpus)
     finally:
         path.unlink(missing_ok=True)

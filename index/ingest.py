@@ -104,7 +104,7 @@ def ingest(corpus: Corpus, path: Path | str, data: bytes | None = None, progress
     vectors = corpus.vectors
     vectors.add(passages, progress=(lambda done, total: progress("embedding", done, total)) if progress else None)
     replaced = corpus.store.save(doc, passages, checks)
-    _sweep(corpus)
+    sweep(corpus)
     corpus.changed()
     return IngestResult(doc, checks, len(passages), [r for r in replaced if r != doc.doc_id])
 
@@ -112,12 +112,12 @@ def ingest(corpus: Corpus, path: Path | str, data: bytes | None = None, progress
 def remove(corpus: Corpus, doc_id: str) -> bool:
     """Delete a document from the store, then its vectors."""
     found = corpus.store.delete(doc_id)
-    _sweep(corpus)
+    sweep(corpus)
     corpus.changed()
     return found
 
 
-def _sweep(corpus: Corpus) -> None:
+def sweep(corpus: Corpus) -> None:
     """Drop vectors of documents the store does not hold (left by failed or replaced ingests)."""
     known = {d["doc_id"] for d in corpus.store.documents()}
     for doc_id in corpus.vectors.doc_ids() - known:

@@ -22,6 +22,7 @@ from index.vectors import VectorIndex
 
 RRF_K = 60
 DEPTH = 30  # candidates taken from each side before fusion
+MAX_WIDEN = 20  # at most this many times DEPTH dense candidates are fetched past orphans
 MODES = ("hybrid", "dense", "bm25")
 FILTER_KEYS = frozenset({"doc_id", "kind", "section", "table", "row", "project"})
 
@@ -74,13 +75,19 @@ class Retriever:
     def _dense(
         self, query: str, depth: int, filters: Mapping[str, Any] | None
     ) -> list[tuple[Passage, float]]:
-        """Dense candidates as (store passage, cosine similarity), orphans dropped before ranking."""
-        out = []
-        for pid, distance, _meta, _doc in self.vectors.query(query, depth, filters):
-            passage = self.passages_by_id.get(pid)
-            if passage is not None:
-                out.append((passage, 1.0 - distance))
-        return out
+        """Dense candidates as (store passage, cosine similarity), orphans dropped before ranking.
+
+        Orphans (vectors of an ingest that never committed) would crowd real passages out of
+        the top ``depth``, so the query is widened until enough real ones are found.
+        """
+        fetch = depth
+        while True:
+            raw = self.vectors.query(query, fetch, filters)
+            out = [(self.passages_by_id[pid], 1.0 - distance) for pid, distance, _m, _d in raw
+                   if pid in self.passages_by_id]
+            if len(out) >= depth or len(raw) < fetch or fetch >= depth * MAX_WIDEN:
+                return out[:depth]
+            fetch = min(fetch + 2 * (len(raw) - len(out)), depth * MAX_WIDEN)
 
 
 def fuse(
