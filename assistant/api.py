@@ -24,8 +24,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.agent import Assistant, QuestionError
+from assistant.agent import MAX_QUESTION_CHARS, Assistant, QuestionError
 from assistant.contract import Answer, Turn
 from index.corpus import Corpus, open_corpus
 from index.ingest import MAX_BYTES, SUFFIXES, IngestError, ingest, parse_file, remove, sweep
@@ -73,7 +74,7 @@ class ChatMessage(BaseModel):
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return "".join(str(part.get("text", "")) for part in self.content if isinstance(part, dict))
+            return "".join(str(part.get("text") or "") for part in self.content if isinstance(part, dict))
         return self.content or ""
 
 
@@ -118,8 +119,8 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
         detail = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         return _error(422, "invalid request", json.loads(json.dumps(detail, default=str)))
 
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(status_code=exc.status_code, content={"error": exc.detail, "detail": None},
                             headers=getattr(exc, "headers", None))
 
@@ -128,7 +129,7 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
             raise HTTPException(403, "staff endpoints are off: set BUDGETQA_API_TOKEN to enable them")
         if credentials is None:
             raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-        if not secrets.compare_digest(credentials.credentials, settings.token):
+        if not secrets.compare_digest(credentials.credentials.encode(), settings.token.encode()):
             raise HTTPException(403, "wrong token")
 
     def document(doc_id: str) -> dict:
@@ -137,16 +138,19 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
             raise HTTPException(404, f"no document {doc_id!r}")
         return found
 
-    def check_question(question: str) -> None:
-        if len(question) > settings.max_question:
-            raise HTTPException(422, f"the question is {len(question)} characters; the limit is {settings.max_question}")
+    def check_question(question: str, doc: str | None = None) -> None:
+        limit = min(settings.max_question, MAX_QUESTION_CHARS)
+        if len(question) > limit:
+            raise HTTPException(422, f"the question is {len(question)} characters; the limit is {limit}")
+        if doc:
+            document(doc)
 
     # -- asking -------------------------------------------------------------
 
     @app.post("/api/ask", response_model=Answer, tags=["ask"])
     def ask(body: AskRequest) -> Answer:
         """Answer one question with its value, sources and the tool calls behind it."""
-        check_question(body.question)
+        check_question(body.question, body.doc)
         try:
             return bot.ask(body.question, body.history, doc=body.doc)
         except QuestionError as exc:
@@ -155,7 +159,7 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
     @app.post("/api/ask/stream", tags=["ask"])
     def ask_stream(body: AskRequest) -> StreamingResponse:
         """Server-Sent Events: ``step`` (a tool call), ``result`` (its result), then ``answer``."""
-        check_question(body.question)
+        check_question(body.question, body.doc)
 
         def events() -> Iterator[str]:
             try:
@@ -180,7 +184,7 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
         if not turns or turns[-1].role != "user":
             raise HTTPException(422, "the last message must be a non-empty user message")
         question = turns[-1].text().strip()
-        check_question(question)
+        check_question(question, body.doc)
         history = [Turn(role=m.role, content=m.text()) for m in turns[:-1]]  # type: ignore[arg-type]
         try:
             answer = bot.ask(question, history, doc=body.doc)
@@ -237,7 +241,7 @@ def create_app(corpus: Corpus | None = None, settings: Settings | None = None) -
     @app.get("/api/documents/{doc_id}/tables/{number}", tags=["documents"])
     def table(doc_id: str, number: str) -> dict:
         doc = document(doc_id)
-        if not re.fullmatch(r"\d{1,2}", number):
+        if not re.fullmatch(r"[0-9]{1,2}", number):
             raise HTTPException(422, "a table number is 01 … 14")
         found = corpus.store.table(doc["doc_id"], number.zfill(2))
         if found is None:
