@@ -55,7 +55,7 @@ class Settings(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(description="the question, in Chinese", examples=["防疫热线花了多少？"])
+    question: str = Field(description="the question, in Chinese", examples=["哪个项目的预算最多？"])
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
                                 description="earlier turns, oldest first")
     doc: str | None = Field(None, description="document id, id prefix or file name; default: chosen from the question")

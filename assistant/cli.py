@@ -286,7 +286,7 @@ def _show(answer) -> None:
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="A question in Chinese, e.g. 防疫热线花了多少？")],
+    question: Annotated[str, typer.Argument(help="A question in Chinese, e.g. 公车加油费多少钱？")],
     doc: DocOption = None,
     history: HistoryOption = None,
     data_dir: DataDir = None,

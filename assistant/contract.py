@@ -1,6 +1,6 @@
 """The answer contract: one shape for the library, the CLI, the API and the evaluations.
 
-Numbers travel as decimal strings (``"128.00"``), never floats, so what a
+Numbers travel as decimal strings (``"12.50"``), never floats, so what a
 tool computed is what the reader sees.
 """
 

@@ -1,9 +1,9 @@
 """Informal names → the things a budget document names (实体解析).
 
-People write 防疫热线 for a project called 防疫核酸检测预约热线服务费, 科信局 for
-科学技术和信息化局, 公车 for 公务用车. A name matches when a stretch of the
+People write 便民热线 for a project called 便民服务咨询热线运行费, 发改委 for
+发展和改革委员会, 公车 for 公务用车. A name matches when a stretch of the
 question is a *subsequence* of it (the characters in order, gaps allowed),
-weighted by how rare those characters are among all names, so 防疫热线 finds
+weighted by how rare those characters are among all names, so 便民热线 finds
 the hotline project while 东城区 or 项目 alone find nothing.
 """
 
@@ -53,7 +53,7 @@ def strip_code(name: str) -> str:
 
 
 def abbreviation(name: str) -> str | None:
-    """科学技术和信息化局 → 科信局, 发展和改革委员会 → 发改委: the initials people use."""
+    """发展和改革委员会 → 发改委, 卫生健康委员会 → 卫健委: the initials people use."""
     for suffix in ORG_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
             ensure_jieba()
@@ -130,7 +130,7 @@ class Catalog:
     def _informative(self, text: str) -> list[bool]:
         """Which characters can identify something: not particles, generic words or bare numbers."""
         flags = [c not in STOP_CHARS and not c.isdigit() for c in text]
-        for m in re.finditer(r"[0-9]+(?=[a-z])|(?<=[a-z])[0-9]+", text):  # 800M, 5G: part of a name
+        for m in re.finditer(r"[0-9]+(?=[a-z])|(?<=[a-z])[0-9]+", text):  # 5G, 4K: part of a name
             flags[m.start() : m.end()] = [True] * (m.end() - m.start())
         for word in self._generic:
             for m in re.finditer(re.escape(word), text):

@@ -81,7 +81,7 @@ OUT_OF_SCOPE = (
     "实际支出", "执行率", "执行情况",
 )
 
-#: Organisation words whose initial letters people abbreviate (科学技术和信息化局 → 科信局).
+#: Organisation words whose initial letters people abbreviate (发展和改革委员会 → 发改委).
 ORG_SUFFIXES = ("委员会", "管理局", "办公室", "中心", "局", "委", "办", "院", "所", "队", "站", "馆", "会")
 ABBREVIATION_SKIP = set("和与及")
 

@@ -227,7 +227,7 @@ def _operands(q: str, mentions: list[dict], prefer: tuple[str, ...]) -> list[Ope
         if entity["kind"] in SCOPES:
             scope = [entity]
         elif operands and operands[-1].entity["kind"] in SCOPES and not _splits(gap):
-            operands.pop()  # "信息中心的住房公积金": the unit scopes the subject
+            operands.pop()  # "<单位>的住房公积金": the unit scopes the subject
         operands.append(op)
     return operands
 
@@ -304,7 +304,7 @@ def _operands_of(question: Question, current: dict, earlier: dict | None, prefer
     if not operands:
         return before
     if before and all(o.entity["kind"] in SCOPES for o in operands) and before[-1].entity["kind"] not in SCOPES:
-        previous = before[-1]  # 那信息中心的呢？: the same subject, another unit
+        previous = before[-1]  # 那<另一单位>的呢？: the same subject, another unit
         return [Operand(entity=previous.entity, within=[operands[-1].entity], measure=previous.measure)]
     if re.match(r"^(其中|里面|这里面|当中)", question.text) and before:
         scope = before[-1].entity if before[-1].entity["kind"] in SCOPES else None

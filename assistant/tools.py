@@ -599,7 +599,7 @@ class _DocArgs(BaseModel):
 
 
 class ResolveArgs(_DocArgs):
-    text: str = Field(description="the question or the informal name to resolve, e.g. 防疫热线")
+    text: str = Field(description="the question or the informal name to resolve, e.g. 公车")
     limit: int = Field(5, ge=1, le=20)
 
 

@@ -1,7 +1,7 @@
 """The performance tables: 预算13表 (项目支出绩效表) and 预算14表 (整体支出绩效目标).
 
 预算13表 prints every project as a block: the unit (``025001-…``, wrapped),
-the project code and name (``11010122T00000039`` / ``9544-区科信局综合`` /
+the project code and name (``11010122T00000039`` / ``9544-区某局综合`` /
 ``性费用`` — the code itself wraps), the category with the amounts
 (``31-部门项目 29.000000 29.000000``), the goal text, then one row per
 indicator: 一级指标, 二级指标, 三级指标 (wrapped into short pieces),
@@ -296,7 +296,7 @@ class _Block:
 
 
 def _split_code(lines: list[Line]) -> tuple[str, str, int]:
-    """``11010122T00000039`` / ``9544-区科信局综合`` → (code, first name piece, lines used).
+    """``11010122T00000039`` / ``9544-区某局综合`` → (code, first name piece, lines used).
 
     A following line continues the code only if it is more code (digits and
     capitals, up to the ``-`` before the name).
