@@ -128,7 +128,8 @@ def show_sources(answer: Answer) -> None:
             if s.text:
                 st.markdown(f"> {s.text}")
     if rows:
-        st.dataframe(pd.DataFrame(rows).fillna(""), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows).fillna(""), hide_index=True, width="stretch",
+                     height=min(36 * (len(rows) + 1) + 4, 400))
 
 
 def staff_view(docs: list[dict]) -> None:
