@@ -475,10 +475,8 @@ def plan_rank(question: Question, results: Results, current: dict, earlier: dict
         op, n = ("bottom" if low else "top"), _ordinal(m.group(1))
     elif m := re.search(r"第" + _ORDINAL, text):
         op, n = "rank", _ordinal(m.group(1))
-    args = {"doc": doc, "table": table, "op": "list" if low and op in ("bottom", "min") else op, "filters": filters,
+    args = {"doc": doc, "table": table, "op": "min" if low and op == "rank" else op, "filters": filters,
             "n": n, "group_by": group, "level": _level(text) if group == "function" else None}
-    if low:
-        args["op"] = "bottom" if op == "bottom" else "min"
     call = Call("aggregate", args)
     (result,) = need(results, call)
     items = result["items"]

@@ -298,7 +298,7 @@ class Toolbox:
                     score += 3.0  # 多少台 asks for the indicator counted in 台
                 elif score and unit and unit in q:
                     score += 1.0
-                coverage = _lcs(name, q) / max(len(name), 1) if q else 0.0
+                coverage = _alignment(name, q)[0] / max(len(name), 1) if q else 0.0
                 found.append((score, p, ind, coverage))
         found.sort(key=lambda t: -t[0])
         if q:
@@ -404,22 +404,9 @@ def row_name(number: str, row: dict) -> str:
     return "·".join(p for p in parts if p) or cells.get("项目", "") or cells.get("年度", "")
 
 
-def _lcs(name: str, text: str) -> int:
-    prev = [0] * (len(text) + 1)
-    for a in name:
-        cur = [0]
-        for j, b in enumerate(text, 1):
-            cur.append(prev[j - 1] + 1 if a == b else max(prev[j], cur[j - 1]))
-        prev = cur
-    return prev[-1]
-
-
 @lru_cache(maxsize=4096)
-def _overlap(name: str, text: str) -> float:
-    """How well ``text`` names ``name``: characters found in order (LCS), favouring names covered whole.
-
-    Zero unless at least two characters match side by side.
-    """
+def _alignment(name: str, text: str) -> tuple[int, int]:
+    """(characters of ``name`` found in ``text`` in order, longest run found side by side)."""
     best, n, m = 0, len(name), len(text)
     prev = [0] * (m + 1)
     run_prev = [0] * (m + 1)
@@ -434,7 +421,16 @@ def _overlap(name: str, text: str) -> float:
                 cur[j] = max(prev[j], cur[j - 1])
             best = max(best, run[j])
         prev, run_prev = cur, run
-    return prev[m] + prev[m] / n + 0.1 * best if best >= 2 else 0.0
+    return prev[m], best
+
+
+def _overlap(name: str, text: str) -> float:
+    """How well ``text`` names ``name``: characters found in order (LCS), favouring names covered whole.
+
+    Zero unless at least two characters match side by side.
+    """
+    lcs, best = _alignment(name, text)
+    return lcs + lcs / len(name) + 0.1 * best if best >= 2 else 0.0
 
 
 def _passes(row: dict, filters: dict, table: str, measure: str) -> bool:
