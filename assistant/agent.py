@@ -17,12 +17,16 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from assistant.contract import Answer, Candidate, Item, Source, ToolCall, Turn
 from assistant.entities import abbreviation, core_name, normalize
+from assistant.executor import interpret, run_plan_tool
 from assistant.guard import guard
 from assistant.lexicon import DISTRICTS
 from assistant.llm import SYSTEM_PROMPT, LLMSettings, chat_model
-from assistant.offline import OfflinePlanner, document_line
-from assistant.planner import NOT_FOUND, YEAR, Call
+from assistant.offline import STRUCTURED, OfflinePlanner, document_line
+from assistant.operations.base import NOT_FOUND
+from assistant.plan import QueryPlan
+from assistant.slots import YEAR
 from assistant.tools import Toolbox, langchain_tools
+from assistant.understand import Parser
 from index.corpus import Corpus
 
 MAX_QUESTION_CHARS = 1000
@@ -49,7 +53,7 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
     if not docs:
         return None, "还没有载入任何预算文档。", []
     q = normalize(question)
-    districts = [d for d in DISTRICTS if d in q or d.removesuffix("区") + "区" in q]
+    districts = [d for d in DISTRICTS if d in q or d.removesuffix("区") in q]  # 西城教委: a district by its stem
     if districts:
         docs = [d for d in docs if any(x in (d.get("department") or "") for x in districts)]
         if not docs:
@@ -57,9 +61,9 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
     named = [d for d in docs if any(name in q for name in _doc_names(d))]
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}
-    if preferred:  # the caller's document, unless the question names another department or a year it lacks
+    if preferred:  # the caller's document unless the question names another department; its parser judges years
         chosen = [d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)]
-        if chosen and all(d.get("year") and y in (d["year"], d["year"] - 1) for d in chosen[:1] for y in years):
+        if chosen:
             return chosen[0], "", []
     if years:
         exact = [d for d in pool if d.get("year") in years]
@@ -84,8 +88,15 @@ class Assistant:
         self.toolbox = Toolbox(corpus, retriever)
         self.settings = settings
         self.backend = "llm" if settings else "offline"
-        model = chat_model(settings) if settings else OfflinePlanner()
-        self.graph = create_agent(model, langchain_tools(self.toolbox))
+        self._parsers: dict[str, Parser] = {}
+        model = chat_model(settings) if settings else OfflinePlanner(parser_for=self.parser)
+        self.graph = create_agent(model, [*langchain_tools(self.toolbox), run_plan_tool(self.toolbox)])
+
+    def parser(self, doc: dict) -> Parser:
+        """The offline parser for one document, fed by that document's vocabulary (cached per document)."""
+        if doc["doc_id"] not in self._parsers:
+            self._parsers[doc["doc_id"]] = Parser(self.toolbox.catalog(doc["doc_id"]), doc)
+        return self._parsers[doc["doc_id"]]
 
     @classmethod
     def from_env(cls, corpus: Corpus) -> Assistant:
@@ -149,11 +160,11 @@ class Assistant:
                     trace.append(ToolCall(tool=tc["name"], args=tc["args"], result=_parse(results.get(tc["id"]))))
         final = next((m for m in reversed(produced) if isinstance(m, AIMessage) and not m.tool_calls), None)
         text = str(final.content) if final else NOT_FOUND
-        structured = (final.additional_kwargs.get("budgetqa") if final else None) or {}
-        used = set(structured.get("used") or [])
-        backing = [t for t in trace if not structured or Call(t.tool, t.args).key() in used]
-        sources = _sources(backing)
-        text, flags = guard(text, [question, doc.get("year"), *[t.args for t in trace], *[t.result for t in trace]])
+        structured = (final.additional_kwargs.get(STRUCTURED) if final else None) or {}
+        sources = [Source(**s) for s in structured["sources"]] if structured else _sources(trace)
+        plan_text = (structured.get("interpretation"), structured.get("plan")) if structured else ()
+        text, flags = guard(text, [question, doc.get("year"), *plan_text, *[t.args for t in trace],
+                                   *[t.result for t in trace]])
         answer = Answer(question=question, answer=text, sources=sources, trace=trace, document=doc["doc_id"],
                         flags=flags, backend=self.backend)
         if structured:
@@ -162,7 +173,12 @@ class Assistant:
             answer.refused = bool(structured.get("refused"))
             answer.items = [Item(**{k: v for k, v in i.items() if k in Item.model_fields}) for i in structured.get("items") or []]
             answer.candidates = [Candidate(**c) for c in structured.get("candidates") or []]
+            answer.interpretation = structured.get("interpretation") or None
+            if structured.get("plan"):
+                answer.plan = QueryPlan.model_validate(structured["plan"])
         else:
+            answer.plan = _plan_of(trace)
+            answer.interpretation = interpret(answer.plan) if answer.plan else None
             answer.refused = NOT_FOUND in text
             if not answer.refused and (m := _VALUE_UNIT.search(text)):
                 answer.value, answer.unit = m.group(1).replace(",", ""), m.group(2)
@@ -178,6 +194,17 @@ def _parse(content: Any) -> Any:
         return json.loads(content)
     except json.JSONDecodeError:
         return {"text": content}
+
+
+def _plan_of(trace: list[ToolCall]) -> QueryPlan | None:
+    """The last plan an LLM ran, so its answer shows how it understood the question too."""
+    for t in reversed(trace):
+        if t.tool == "run_plan" and isinstance(t.args.get("plan"), dict):
+            try:
+                return QueryPlan.model_validate(t.args["plan"])
+            except ValueError:
+                return None
+    return None
 
 
 def _sources(trace: list[ToolCall]) -> list[Source]:

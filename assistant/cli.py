@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
@@ -273,6 +274,8 @@ def _read_history(path: Path | None) -> list[dict]:
 def _show(answer) -> None:
     style = "yellow" if answer.refused or answer.candidates else "bold"
     console.print(f"[{style}]{answer.answer}[/]")
+    if answer.interpretation:
+        console.print(f"  [dim]理解为：{escape(answer.interpretation)}[/]")
     if answer.formula:
         console.print(f"  [dim]算式[/] {answer.formula}")
     for s in answer.sources[:6]:
@@ -346,13 +349,15 @@ def eval_command(
     retriever: Annotated[str, typer.Option(help="Passage search: hybrid, dense or bm25")] = "hybrid",
     out: Annotated[Path, typer.Option("--out", help="Directory for results.jsonl, report.json, report.md, report.html")] = Path("out"),
     min_accuracy: Annotated[float | None, typer.Option("--min-accuracy", help="Exit 1 below this accuracy (0–1)")] = None,
+    max_wrong: Annotated[int | None, typer.Option("--max-wrong", min=0, help="Exit 1 when more answers than this are wrong (refusals and clarifications do not count) [default: no limit]")] = None,
     configs: Annotated[str, typer.Option(help="For compare: backend-retriever list")] = "offline-hybrid,offline-dense,offline-bm25",
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Store and index to use [default: a fresh temporary one]")] = None,
 ) -> None:
     """Run question suites: ingest their documents, ask, score, and write reports.
 
     `budgetqa eval SUITE… --out DIR` writes DIR/results.jsonl, report.json, report.md and
-    report.html (accuracy by type with a chart, recall@5, latency, failures).
+    report.html (accuracy by type with a chart, wrong/refused/clarified counts, recall@5,
+    latency, failures with wrong answers first).
     `budgetqa eval compare SUITE… --configs offline-hybrid,offline-dense,offline-bm25` prints
     one table comparing configurations. Malformed lines and unknown documents are reported
     and skipped.
@@ -391,14 +396,23 @@ def eval_command(
         console.print(comparison_table(rows), markup=False, highlight=False)
         return
     files = write_report(out, records, summary, meta, problems)
-    console.print(f"[bold]{summary.correct}/{summary.total}[/] correct ({summary.accuracy:.1%}); recall@5 "
+    console.print(f"[bold]{summary.correct}/{summary.total}[/] correct ({summary.accuracy:.1%}), "
+                  f"{summary.wrong} wrong, {summary.refused} refused, {summary.clarified} clarified; recall@5 "
                   f"{'n/a' if summary.recall_at_5 is None else f'{summary.recall_at_5:.1%}'}; "
-                  f"p50 {summary.p50_ms} ms, p95 {summary.p95_ms} ms")
+                  f"p50 {summary.p50_ms} ms, p95 {summary.p95_ms} ms", highlight=False, soft_wrap=True)
     for kind, t in summary.by_type.items():
-        console.print(f"  {kind:16} {int(t['correct'])}/{int(t['total'])}")
+        console.print(f"  {kind:16} {int(t['correct'])}/{int(t['total'])}  wrong {int(t.get('wrong', 0))}, "
+                      f"refused {int(t.get('refused', 0))}, clarified {int(t.get('clarified', 0))}",
+                      highlight=False, soft_wrap=True)
     console.print("reports: " + ", ".join(str(p) for p in files.values()))
+    failed = False
     if min_accuracy is not None and summary.accuracy < min_accuracy:
         err.print(f"[red]accuracy {summary.accuracy:.1%} is below --min-accuracy {min_accuracy:.1%}[/]")
+        failed = True
+    if max_wrong is not None and summary.wrong > max_wrong:
+        err.print(f"[red]{summary.wrong} wrong answers, more than --max-wrong {max_wrong}[/]")
+        failed = True
+    if failed:
         raise typer.Exit(1)
 
 
@@ -417,3 +431,7 @@ def serve(
     from assistant.api import create_app
 
     uvicorn.run(create_app(open_corpus(data_dir)), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # python -m assistant.cli (the API runs evaluations this way)
+    app()

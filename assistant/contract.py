@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.plan import QueryPlan
+
 
 class Source(BaseModel):
     """Where a fact came from: a table row (预算NN表 row) or a narrative passage."""
@@ -79,3 +81,20 @@ class Answer(BaseModel):
     document: str | None = Field(None, description="id of the document the answer is about")
     flags: list[str] = Field(default_factory=list, description="warnings, e.g. numbers the guard removed")
     backend: str = "offline"
+    plan: QueryPlan | None = Field(None, description="how the question was understood, as a query plan")
+    interpretation: str | None = Field(None, description="the plan in Chinese, e.g. 按 预算04表 名称含“运维”的项目 计数")
+
+
+class PlanResult(BaseModel):
+    """What the executor returns for a plan: the composed answer and everything that backs it."""
+
+    answer: str
+    value: str | None = None
+    unit: str | None = None
+    operator: str | None = None
+    formula: str | None = None
+    items: list[Item] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    refused: bool = False
+    candidates: list[Candidate] = Field(default_factory=list)
+    interpretation: str = ""

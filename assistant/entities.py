@@ -55,11 +55,13 @@ def strip_code(name: str) -> str:
 def abbreviation(name: str) -> str | None:
     """发展和改革委员会 → 发改委, 卫生健康委员会 → 卫健委: the initials people use."""
     for suffix in ORG_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 2:
+        if name.endswith(suffix) and len(name) >= len(suffix) + 2:
             ensure_jieba()
             words = [w for w in jieba.lcut(name[: -len(suffix)]) if w not in ABBREVIATION_SKIP]
             if len(words) >= 2:
                 return "".join(w[0] for w in words) + suffix[0]
+            if suffix == "委员会" and len(words) == 1 and len(words[0]) >= 2:
+                return words[0][0] + "委"  # 教育委员会 → 教委
     return None
 
 
@@ -110,13 +112,17 @@ class Mention:
 class Catalog:
     """Every nameable thing of one document, with the character weights used to match them."""
 
-    def __init__(self, entities: list[Entity]):
+    def __init__(self, entities: list[Entity], words: set[str] | None = None):
         self.entities = entities
+        #: Two-character pieces of everything the document prints (names, categories, column heads):
+        #: a question word made of them means something here, so it must be understood, not skipped.
+        self.bigrams = {w[i : i + 2] for w in (words or set()) | {normalize(e.name) for e in entities} for i in range(len(w) - 1)}
         self._aliases = [(normalize(a), e) for e in entities for a in (e.name, *e.aliases) if a]
         df = Counter(c for alias, _ in self._aliases for c in set(alias))
         n = len(self._aliases) or 1
         self._weight = {c: math.log(1 + n / (1 + k)) for c, k in df.items()}
-        self._generic = sorted({normalize(w) for w in GENERIC_WORDS}, key=len, reverse=True)
+        generic = sorted({normalize(w) for w in GENERIC_WORDS}, key=len, reverse=True)
+        self._generic = re.compile("(?=(" + "|".join(map(re.escape, generic)) + "))")  # every start, longest first
         self._long = sorted(((a, e) for a, e in self._aliases if len(a) >= LONG_NAME), key=lambda t: -len(t[0]))
 
     def by_kind(self, kind: str) -> list[Entity]:
@@ -127,15 +133,13 @@ class Catalog:
 
     # -- matching --------------------------------------------------------
 
-    def _informative(self, text: str) -> list[bool]:
+    def informative(self, text: str) -> list[bool]:
         """Which characters can identify something: not particles, generic words or bare numbers."""
         flags = [c not in STOP_CHARS and not c.isdigit() for c in text]
         for m in re.finditer(r"[0-9]+(?=[a-z])|(?<=[a-z])[0-9]+", text):  # 5G, 4K: part of a name
             flags[m.start() : m.end()] = [True] * (m.end() - m.start())
-        for word in self._generic:
-            for m in re.finditer(re.escape(word), text):
-                for i in range(m.start(), m.end()):
-                    flags[i] = False
+        for m in self._generic.finditer(text):
+            flags[m.start() : m.start() + len(m.group(1))] = [False] * len(m.group(1))
         return flags
 
     def _best_span(self, alias: str, q: str, free: list[bool], info: list[bool], generic_ok: bool) -> Match | None:
@@ -195,7 +199,7 @@ class Catalog:
         """The entities a question names, in question order; returns the normalised question too."""
         q = normalize(expand_synonyms(question))
         free = [True] * len(q)
-        info = self._informative(q)
+        info = self.informative(q)
         mentions: list[Mention] = self._whole_names(q, free)
         named = {(c.entity.kind, c.entity.key) for m in mentions for c in m.candidates}
         for m in _YEAR.finditer(q):
@@ -239,7 +243,7 @@ class Catalog:
 
     def leftover(self, q: str, mentions: list[Mention]) -> str:
         """The longest informative stretch of the question that no mention explains."""
-        info = self._informative(q)
+        info = self.informative(q)
         for m in _YEAR.finditer(q):
             info[m.start() : m.end()] = [False] * (m.end() - m.start())
         for m in mentions:
@@ -252,6 +256,7 @@ class Catalog:
 def build_catalog(store: Store, doc_id: str) -> Catalog:
     """Collect every project, unit, subject, 三公 item, narrative subject and total of a document."""
     entities: dict[tuple[str, str], Entity] = {}
+    words: set[str] = set()
 
     def add(kind: str, key: str, name: str, *aliases: str) -> None:
         name = name.strip()
@@ -265,7 +270,9 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
         add("department", "department", department, core, abbreviation(core) or "", "区" + (abbreviation(core) or ""))
     for number in store.table_numbers(doc_id):
         table = store.table(doc_id, number) or {"rows": []}
-        for row in table["rows"]:
+        words.update(normalize(c) for c in table.get("columns", []))
+        for row in table["rows"]:  # names and categories, not the sentences of goals and indicators
+            words.update(normalize(v) for v in row["cells"].values() if v and not v.isdigit() and len(v) <= 30)
             if row["is_total"]:
                 continue
             cells = row["cells"]
@@ -276,6 +283,9 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
                 add("unit", code or unit, unit, core, short + "本级" if core.endswith("本级") and short else short)
             if cells.get("功能分类科目"):
                 add("function_subject", cells.get("功能分类科目编码") or cells["功能分类科目"], cells["功能分类科目"])
+            if cells.get("政府经济分类"):
+                add("gov_economic_subject", cells.get("政府经济分类编码") or cells["政府经济分类"],
+                    strip_code(cells["政府经济分类"]))
             if cells.get("部门经济分类"):
                 add("economic_subject", cells.get("部门经济分类编码") or cells["部门经济分类"], strip_code(cells["部门经济分类"]))
             for level in ("目录一级", "目录二级", "目录三级"):
@@ -299,4 +309,4 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
     for name, (aliases, sources) in TOTALS.items():
         if any(table in numbers for table, _, _ in sources):
             add("total", name, name, *aliases)
-    return Catalog(list(entities.values()))
+    return Catalog(list(entities.values()), words)

@@ -1,25 +1,30 @@
-"""The default brain: a chat model that plans tool calls without any network or API key.
+"""The default brain: a chat model that turns a question into one ``run_plan`` call, offline.
 
-It is a LangChain ``BaseChatModel`` so the same LangGraph agent drives it and
-an LLM alike. Each call reads the conversation — the document line of the
-system message, earlier turns, the question, the tool results so far — and
-asks :func:`assistant.planner.decide` for the next step: more tool calls, or
-the final answer (whose structured fields ride in ``additional_kwargs``).
+It is a LangChain ``BaseChatModel`` so the same LangGraph agent drives it and an LLM
+alike. On the first step it parses the question (with the conversation so far) into a
+:class:`QueryPlan` and calls ``run_plan`` with it — exactly as an LLM would; on the next
+it relays the executor's result as the final answer, whose structured fields ride in
+``additional_kwargs``. A question it cannot turn into a plan (a clarification, a refusal,
+a word it did not understand) is answered at once without a tool call.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import ConfigDict
 
-from assistant.planner import Call, Final, decide
+from assistant.contract import PlanResult
+from assistant.plan import QueryPlan
+from assistant.understand import Parser
 
 DOCUMENT_TAG = "DOCUMENT="
+STRUCTURED = "budgetqa"
 
 
 def document_line(doc: dict) -> str:
@@ -28,8 +33,8 @@ def document_line(doc: dict) -> str:
     return DOCUMENT_TAG + json.dumps(fields, ensure_ascii=False)
 
 
-def read_conversation(messages: list[BaseMessage]) -> tuple[str, list[dict], dict, list[tuple[Call, Any]]]:
-    """Split the agent's messages into question, history, document and finished tool calls."""
+def read_conversation(messages: list[BaseMessage]) -> tuple[str, list[dict], dict, list[ToolMessage]]:
+    """Split the agent's messages into question, earlier turns, document and this turn's tool results."""
     doc: dict = {}
     for m in messages:
         if isinstance(m, SystemMessage):
@@ -42,25 +47,20 @@ def read_conversation(messages: list[BaseMessage]) -> tuple[str, list[dict], dic
         for m in messages[:last]
         if isinstance(m, HumanMessage) or (isinstance(m, AIMessage) and not m.tool_calls)
     ]
-    results = {m.tool_call_id: m.content for m in messages[last:] if isinstance(m, ToolMessage)}
-    done = []
-    for m in messages[last:]:
-        if isinstance(m, AIMessage):
-            for tc in m.tool_calls:
-                if tc["id"] in results:
-                    content = results[tc["id"]]
-                    try:
-                        result = json.loads(content) if isinstance(content, str) else content
-                    except json.JSONDecodeError:
-                        result = {"error": str(content)}
-                    done.append((Call(tc["name"], tc["args"]), result))
-    return str(messages[last].content), history, doc, done
+    results = [m for m in messages[last:] if isinstance(m, ToolMessage)]
+    return str(messages[last].content), history, doc, results
+
+
+def final_message(result: PlanResult, plan: QueryPlan | None) -> AIMessage:
+    payload = result.model_dump(mode="json") | {"plan": plan.model_dump(mode="json") if plan else None}
+    return AIMessage(content=result.answer, additional_kwargs={STRUCTURED: payload})
 
 
 class OfflinePlanner(BaseChatModel):
     """Deterministic, offline tool-calling model for budget questions."""
 
-    max_steps: int = 10
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    parser_for: Callable[[dict], Parser]
 
     @property
     def _llm_type(self) -> str:
@@ -71,16 +71,17 @@ class OfflinePlanner(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
-        question, history, doc, done = read_conversation(messages)
-        steps = sum(1 for m in messages if isinstance(m, AIMessage) and m.tool_calls)
-        decision = decide(question, history, doc, done) if steps < self.max_steps else None
-        if isinstance(decision, list):
-            offset = len(done)
-            message = AIMessage(content="", tool_calls=[
-                {"name": c.tool, "args": c.args, "id": f"call_{offset + i}", "type": "tool_call"}
-                for i, c in enumerate(decision)
-            ])
+        question, history, doc, results = read_conversation(messages)
+        if results:  # the plan has run: relay its result
+            plan = next((tc["args"].get("plan") for m in messages if isinstance(m, AIMessage) for tc in m.tool_calls
+                         if tc["id"] == results[-1].tool_call_id), None)
+            result = PlanResult.model_validate_json(str(results[-1].content))
+            message = final_message(result, QueryPlan.model_validate(plan) if plan else None)
         else:
-            final = decision or Final(answer="文档中没有这项信息。（查询步骤过多，已停止）", refused=True)
-            message = AIMessage(content=final.answer, additional_kwargs={"budgetqa": asdict(final)})
+            parsed = self.parser_for(doc).parse(question, history)
+            if isinstance(parsed, QueryPlan):
+                message = AIMessage(content="", tool_calls=[{"name": "run_plan", "id": "call_plan", "type": "tool_call",
+                                                             "args": {"plan": parsed.model_dump(mode="json")}}])
+            else:
+                message = final_message(parsed, None)
         return ChatResult(generations=[ChatGeneration(message=message)])

@@ -41,11 +41,16 @@ FILTER_CELLS = {
     "economic_code": "部门经济分类编码",
     "project": "项目名称",
     "level": "层级",
+    "gov_economic_code": "政府经济分类编码",
 }
 OPS = ("sum", "count", "avg", "max", "min", "top", "bottom", "rank", "list")
 GROUPS = {"function": ("功能分类科目编码", "功能分类科目"), "economic": ("部门经济分类编码", "部门经济分类"),
           "unit": ("单位编码", "单位名称")}
 _SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+
+
+#: First characters of the units performance targets measure time in (秒, 分钟, 小时, 天, 日, 工作日, 月, 年).
+TIME_UNITS = "秒分小天日工月年周"
 
 
 class ToolError(ValueError):
@@ -130,7 +135,7 @@ class Toolbox:
             raise ToolError(f"no {kind} {key!r} in this document; use resolve to find the right key")
         filters = {}
         for other in within or []:
-            if other.get("kind") in ("unit", "function_subject", "economic_subject", "project"):
+            if other.get("kind") in _FILTER_OF_KIND:
                 filters[_FILTER_OF_KIND[other["kind"]]] = other["key"]
         measures = _MEASURERS[kind](self, d, key, entity.name, filters)
         measures = [m for m in measures if m]
@@ -288,17 +293,19 @@ class Toolbox:
             raise ToolError(f"no project {project!r}")
         q = normalize(query)
         counters = set(re.findall(r"(?:多少|几)(\w)", q))
+        if re.search(r"多久|多长时间|多快|时限|多少时间", q):  # asked as a time: the targets counted in time units
+            counters |= set(TIME_UNITS)
         found = []
         for p in projects:
             for ind in p.indicators:
                 name = normalize(ind.level3)
                 score = _overlap(name, q) if q else 0.0
-                unit = normalize(ind.measure_unit)[:1]
+                unit = normalize(ind.measure_unit).removeprefix("个")[:1]
                 if score and unit and unit in counters:
                     score += 3.0  # 多少台 asks for the indicator counted in 台
                 elif score and unit and unit in q:
                     score += 1.0
-                coverage = _alignment(name, q)[0] / max(len(name), 1) if q else 0.0
+                coverage = alignment(name, q)[0] / max(len(name), 1) if q else 0.0
                 found.append((score, p, ind, coverage))
         found.sort(key=lambda t: -t[0])
         if q:
@@ -405,7 +412,7 @@ def row_name(number: str, row: dict) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _alignment(name: str, text: str) -> tuple[int, int]:
+def alignment(name: str, text: str) -> tuple[int, int]:
     """(characters of ``name`` found in ``text`` in order, longest run found side by side)."""
     best, n, m = 0, len(name), len(text)
     prev = [0] * (m + 1)
@@ -429,7 +436,7 @@ def _overlap(name: str, text: str) -> float:
 
     Zero unless at least two characters match side by side.
     """
-    lcs, best = _alignment(name, text)
+    lcs, best = alignment(name, text)
     return lcs + lcs / len(name) + 0.1 * best if best >= 2 else 0.0
 
 
@@ -491,7 +498,7 @@ def _group(entries: list[dict], group_by: str, level: int | None) -> list[dict]:
 # -- what "amounts" reads for each kind of entity ---------------------------------
 
 _FILTER_OF_KIND = {"unit": "unit", "function_subject": "function_code", "economic_subject": "economic_code",
-                   "project": "project"}
+                   "project": "project", "gov_economic_subject": "gov_economic_code"}
 
 
 def _project_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
@@ -545,6 +552,13 @@ def _economic_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict)
     return out
 
 
+def _gov_economic_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
+    f = filters | {"gov_economic_code": key}
+    out = box._measure(d, "03", [r for r in box._rows(d["doc_id"], "03") if _passes(r, f, "03", "合计")])
+    out += box._measure(d, "08", [r for r in box._rows(d["doc_id"], "08") if _passes(r, f, "08", "合计")])
+    return out
+
+
 def _catalogue_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
     level, _, value = key.partition(":")
     number = "05" if level == "采购类别" else "12"
@@ -580,6 +594,7 @@ _MEASURERS: dict[str, Callable[[Toolbox, dict, str, str, dict], list[dict]]] = {
     "department": _department_amounts,
     "function_subject": _function_amounts,
     "economic_subject": _economic_amounts,
+    "gov_economic_subject": _gov_economic_amounts,
     "catalogue": _catalogue_amounts,
     "three_public": _three_public_amounts,
     "fact": _fact_amounts,

@@ -1,10 +1,11 @@
-"""Answering benchmark: accuracy of the offline planner on question suites, and latency per question.
+"""Answering benchmark: accuracy (wrong answers apart) of the offline parser on suites, and latency per question.
 
     python benchmarks/qa_bench.py                                   # seed-public + the colloquial suite
     python benchmarks/qa_bench.py --suite evals/suites/x.jsonl      # any suite(s)
     python benchmarks/qa_bench.py --variants 3                      # plus generated variant documents
 
-The sample is ingested into a temporary data directory (or ``--data-dir``). Latency
+The sample and every document a suite names are ingested into a temporary data directory
+(or ``--data-dir``, reused when it already holds them). Latency
 is measured after one warm-up pass over the suite. Figures are printed, never asserted;
 failures are listed with the answer given and why it was scored wrong.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.agent import Assistant  # noqa: E402
+from evals.harness import load_documents  # noqa: E402
 from evals.runner import run_suite, summarize  # noqa: E402
 from evals.score import load_suite  # noqa: E402
 from evals.variant_questions import questions_for  # noqa: E402
@@ -33,13 +35,15 @@ SUITES = [ROOT.parent / "shared" / "benchmarks" / "seed-public.jsonl", ROOT / "e
 
 def report(name: str, records) -> None:
     summary = summarize(records)
-    print(f"\n== {name}: {summary.correct}/{summary.total} correct ({summary.accuracy:.1%}); "
-          f"latency p50 {summary.p50_ms} ms, p95 {summary.p95_ms} ms")
+    print(f"\n== {name}: {summary.correct}/{summary.total} correct ({summary.accuracy:.1%}), {summary.wrong} wrong, "
+          f"{summary.refused} refused, {summary.clarified} clarified; latency p50 {summary.p50_ms} ms, "
+          f"p95 {summary.p95_ms} ms")
     for kind, t in summary.by_type.items():
         print(f"   {kind:16} {int(t['correct'])}/{int(t['total'])}")
     for r in records:
         if not r.correct:
-            print(f"   ✗ {r.id} [{r.type}] {r.question}\n       → {r.answer.answer[:150]}\n       why: {r.reason}")
+            print(f"   ✗ {r.outcome} {r.id} [{r.type}] {r.question}\n       → {r.answer.answer[:150]}\n"
+                  f"       why: {r.reason}")
 
 
 def main() -> None:
@@ -54,7 +58,9 @@ def main() -> None:
         ingest(corpus, SAMPLE)
     bot = Assistant(corpus)
     for path in args.suite or [p for p in SUITES if p.exists()]:
-        questions = load_suite(path)
+        questions, problems = load_documents(corpus, load_suite(path), [])
+        for problem in problems:
+            print(f"   ! {problem}")
         run_suite(bot, questions)  # warm-up
         report(path.name, run_suite(bot, questions))
     for seed in range(1, args.variants + 1):

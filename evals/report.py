@@ -5,6 +5,11 @@
 self-contained page to open in a browser or attach to a mail — no external
 scripts, styles or fonts, so it renders the same offline and years later.
 :func:`comparison_table` puts several runs side by side as plain text.
+
+Failures are split by outcome (see :mod:`evals.score`): a **wrong** answer states a value or
+text that is not the gold; a **refused** one says the document lacks it; a **clarified** one
+asks back. Every report counts the three separately, overall and by type, and lists wrong
+answers first, marked, because they are the ones that mislead a reader.
 """
 
 from __future__ import annotations
@@ -15,24 +20,32 @@ from pathlib import Path
 from typing import Any
 
 from assistant.contract import Answer
-from evals.runner import Record, Summary
+from evals.runner import FAILURES, Record, Summary
 
 CHART_LABEL_W = 240  # px left of the bars for "type  correct/total"
 CHART_BAR_W = 400  # px for 0–100 %
 CHART_ROW_H = 26
 CHART_BAR_H = 18
 CHART_PAD = 12
+#: How each failure outcome is marked in the Markdown and HTML failure lists.
+MARKS = {"wrong": "✗ WRONG", "refused": "refused", "clarified": "clarified"}
 
 
-def write_report(out: Path, records: list[Record], summary: Summary, meta: dict,
-                 problems: list[str]) -> dict[str, Path]:
+def write_report(
+    out: Path, records: list[Record], summary: Summary, meta: dict, problems: list[str]
+) -> dict[str, Path]:
     """Write results.jsonl, report.json, report.md and report.html into ``out``; return name → path."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    failed = [r for r in records if not r.correct]
+    failed = failures(records)
     rows = [r.row() for r in records]
-    data = {"meta": meta, "summary": summary.model_dump(), "problems": problems,
-            "failures": [r.row() for r in failed]}
+    data = {
+        "meta": meta,
+        "headline": headline_counts(summary),
+        "summary": summary.model_dump(),
+        "problems": problems,
+        "failures": [r.row() for r in failed],
+    }
     texts = {
         "results.jsonl": "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
         "report.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n",
@@ -47,6 +60,36 @@ def write_report(out: Path, records: list[Record], summary: Summary, meta: dict,
 
 
 # ---------------------------------------------------------------- shared bits
+
+
+def failures(records: list[Record]) -> list[Record]:
+    """The failed records, wrong answers first, then refusals, then clarifications (run order within each)."""
+    order = {kind: i for i, kind in enumerate(FAILURES)}
+    return sorted((r for r in records if not r.correct), key=lambda r: order.get(r.outcome or "wrong", 0))
+
+
+def outcome_of(r: Record) -> str:
+    return r.outcome or ("correct" if r.correct else "wrong")
+
+
+def headline_counts(summary: Summary) -> dict[str, int | float]:
+    """The report.json headline: how many answers were correct, wrong, refused and clarified."""
+    return {
+        "total": summary.total,
+        "correct": summary.correct,
+        "wrong": summary.wrong,
+        "refused": summary.refused,
+        "clarified": summary.clarified,
+        "accuracy": summary.accuracy,
+    }
+
+
+def outcome_line(summary: Summary) -> str:
+    """ "2 correct · 1 wrong · 1 refused · 0 clarified"."""
+    return (
+        f"{summary.correct} correct · {summary.wrong} wrong · {summary.refused} refused · "
+        f"{summary.clarified} clarified"
+    )
 
 
 def pct(x: float | None) -> str:
@@ -73,20 +116,41 @@ def got(answer: Answer) -> str:
 
 
 def headline(summary: Summary) -> list[tuple[str, str]]:
-    """The three numbers a reader looks at first: accuracy, recall@5 and latency."""
+    """What a reader looks at first: accuracy, the outcomes, recall@5 and latency."""
     recall = "n/a"
     if summary.recall_at_5 is not None:
         recall = f"{pct(summary.recall_at_5)} (over {summary.recall_questions} questions)"
     return [
         ("Accuracy", f"{summary.correct}/{summary.total} ({pct(summary.accuracy)})"),
+        ("Outcomes", outcome_line(summary)),
         ("Recall@5", recall),
-        ("Latency", f"p50 {summary.p50_ms:.1f} ms · p95 {summary.p95_ms:.1f} ms · max {summary.max_ms:.1f} ms"),
+        (
+            "Latency",
+            f"p50 {summary.p50_ms:.1f} ms · p95 {summary.p95_ms:.1f} ms · max {summary.max_ms:.1f} ms",
+        ),
     ]
 
 
 def type_rows(summary: Summary) -> list[tuple[str, int, int, float]]:
     """(type, correct, total, accuracy) per question type, counts as ints (pydantic stores floats)."""
     return [(name, int(t["correct"]), int(t["total"]), t["accuracy"]) for name, t in summary.by_type.items()]
+
+
+TYPE_HEADER = ["type", "correct", "wrong", "refused", "clarified", "total", "accuracy"]
+
+
+def type_table(summary: Summary) -> list[list[str]]:
+    """The by-type table's rows: type, correct, wrong, refused, clarified, total, accuracy."""
+    return [
+        [
+            name,
+            str(int(t["correct"])),
+            *(str(int(t.get(kind, 0))) for kind in FAILURES),
+            str(int(t["total"])),
+            pct(t["accuracy"]),
+        ]
+        for name, t in summary.by_type.items()
+    ]
 
 
 # ---------------------------------------------------------------- Markdown
@@ -111,12 +175,17 @@ def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def md_failure(r: Record) -> list[str]:
     """One failed question as a short block a reviewer can read without the JSON."""
+    mark = MARKS.get(outcome_of(r), outcome_of(r))
+    mark = f"**{mark}**" if outcome_of(r) == "wrong" else mark
     return [
-        f"### {md_code(r.id)} ({r.type})", "",
+        f"### {md_code(r.id)} ({r.type}) — {mark}",
+        "",
+        f"- **outcome:** {outcome_of(r)}",
         f"- **question:** {md_cell(r.question)}",
         f"- **expected:** {md_code(compact(r.expected))}",
         f"- **got:** {md_cell(got(r.answer))}",
-        f"- **reason:** {md_cell(r.reason) or '—'}", "",
+        f"- **reason:** {md_cell(r.reason) or '—'}",
+        "",
     ]
 
 
@@ -126,16 +195,21 @@ def markdown_report(summary: Summary, meta: dict, problems: list[str], failed: l
     if meta:
         lines += md_table(["key", "value"], [[k, meta_value(v)] for k, v in meta.items()]) + [""]
     lines += [f"- **{k}:** {v}" for k, v in headline(summary)] + ["", "## By type", ""]
-    lines += md_table(["type", "correct", "total", "accuracy"],
-                      [[n, str(c), str(t), pct(a)] for n, c, t, a in type_rows(summary)]) + [""]
+    lines += md_table(TYPE_HEADER, type_table(summary)) + [""]
     if problems:
         lines += ["## Problems", ""] + [f"- {md_cell(p)}" for p in problems] + [""]
-    lines += [f"## Failures ({len(failed)})", ""]
+    lines += [f"## Failures ({failure_counts(failed)})", ""]
     for r in failed:
         lines += md_failure(r)
     if not failed:
         lines += ["None.", ""]
     return "\n".join(lines)
+
+
+def failure_counts(failed: list[Record]) -> str:
+    """ "3: 1 wrong, 1 refused, 1 clarified" — the failures heading."""
+    counts = [f"{sum(outcome_of(r) == kind for r in failed)} {kind}" for kind in FAILURES]
+    return f"{len(failed)}: " + ", ".join(counts)
 
 
 # ---------------------------------------------------------------- HTML
@@ -147,6 +221,8 @@ table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
 th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.wrong td { background: #fdecea; }
+tr.wrong td.outcome { color: #c62828; font-weight: bold; }
 code { font-size: 0.9em; word-break: break-all; }
 .headline { font-size: 1.1rem; }
 .headline dt { font-weight: bold; float: left; width: 7rem; }
@@ -155,14 +231,33 @@ svg text { font-size: 12px; font-family: inherit; }
 """
 
 
-def html_table(header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
-    """An HTML table; cells are escaped here, columns in ``numeric`` right-aligned."""
+def html_table(
+    header: list[str],
+    rows: list[list[str]],
+    numeric: set[int] | None = None,
+    classes: list[str] | None = None,
+    cell_classes: dict[int, str] | None = None,
+) -> str:
+    """An HTML table; cells are escaped here, columns in ``numeric`` right-aligned.
+
+    ``classes`` gives each row a class (empty for none); ``cell_classes`` a class per column.
+    """
     numeric = numeric or set()
+    cell_classes = {**(cell_classes or {}), **dict.fromkeys(numeric, "num")}
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
+
+    def tr(row: list[str], cls: str) -> str:
+        cells = "".join(
+            f'<td class="{cell_classes[i]}">{escape(c)}</td>'
+            if i in cell_classes
+            else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        return (f'<tr class="{escape(cls)}">' if cls else "<tr>") + cells + "</tr>\n"
+
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
-                         for i, c in enumerate(row)) + "</tr>\n"
-        for row in rows)
+        tr(row, (classes or [])[i] if i < len(classes or []) else "") for i, row in enumerate(rows)
+    )
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
 
 
@@ -172,8 +267,10 @@ def svg_chart(summary: Summary) -> str:
     x0, top = CHART_LABEL_W, CHART_PAD
     axis_y = top + len(rows) * CHART_ROW_H + 4
     width, height = x0 + CHART_BAR_W + 70, axis_y + 24
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="Accuracy by type">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Accuracy by type">'
+    ]
     for tick in range(0, 101, 25):
         x = x0 + CHART_BAR_W * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="#ddd"/>')
@@ -198,53 +295,83 @@ def bar_colour(acc: float) -> str:
 
 
 def html_failures(failed: list[Record]) -> str:
-    """The failures table: one row per wrong answer, gold answer as compact JSON."""
-    rows = [[r.id, r.type, r.question, compact(r.expected), got(r.answer), r.reason] for r in failed]
-    return html_table(["id", "type", "question", "expected", "got", "reason"], rows)
+    """The failures table: one row per failure, wrong answers first and marked, gold answer as compact JSON."""
+    rows = [
+        [
+            MARKS.get(outcome_of(r), outcome_of(r)),
+            r.id,
+            r.type,
+            r.question,
+            compact(r.expected),
+            got(r.answer),
+            r.reason,
+        ]
+        for r in failed
+    ]
+    return html_table(
+        ["outcome", "id", "type", "question", "expected", "got", "reason"],
+        rows,
+        classes=[outcome_of(r) for r in failed],
+        cell_classes={0: "outcome"},
+    )
 
 
 def html_report(summary: Summary, meta: dict, problems: list[str], failed: list[Record]) -> str:
     """One self-contained page: headline, chart, by-type table, problems and failures."""
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in headline(summary))
-    by_type = [[n, str(c), str(t), pct(a)] for n, c, t, a in type_rows(summary)]
+    by_type = type_table(summary)
     body = ["<h1>Evaluation report</h1>"]
     if meta:
         body.append(html_table(["key", "value"], [[str(k), meta_value(v)] for k, v in meta.items()]))
-    body += [f'<dl class="headline">{dl}</dl>', "<h2>Accuracy by type</h2>", svg_chart(summary),
-             html_table(["type", "correct", "total", "accuracy"], by_type, numeric={1, 2, 3})]
+    body += [
+        f'<dl class="headline">{dl}</dl>',
+        "<h2>Accuracy by type</h2>",
+        svg_chart(summary),
+        html_table(TYPE_HEADER, by_type, numeric={1, 2, 3, 4, 5, 6}),
+    ]
     if problems:
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
         body.append(f"<h2>Problems</h2>\n<ul>{items}</ul>")
-    body.append(f"<h2>Failures ({len(failed)})</h2>")
+    body.append(f"<h2>Failures ({escape(failure_counts(failed))})</h2>")
     body.append(html_failures(failed) if failed else "<p>None.</p>")
-    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>Evaluation report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Evaluation report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
 
 
 # ---------------------------------------------------------------- comparison
 
 
 def comparison_cells(summary: Summary, types: list[str]) -> list[str]:
-    """One configuration's column: overall, per type ("-" where it had none), recall, latency."""
+    """One configuration's column: overall, wrong/refused/clarified, per type ("-" where it had none), recall, latency."""
+
     def acc(t: dict[str, float] | None) -> str:
         return "-" if t is None else f"{pct(t['accuracy'])} ({int(t['correct'])}/{int(t['total'])})"
 
     overall = {"accuracy": summary.accuracy, "correct": summary.correct, "total": summary.total}
-    return ([acc(overall)] + [acc(summary.by_type.get(t)) for t in types]
-            + [pct(summary.recall_at_5), f"{summary.p50_ms:.1f}", f"{summary.p95_ms:.1f}"])
+    return (
+        [acc(overall), str(summary.wrong), str(summary.refused), str(summary.clarified)]
+        + [acc(summary.by_type.get(t)) for t in types]
+        + [pct(summary.recall_at_5), f"{summary.p50_ms:.1f}", f"{summary.p95_ms:.1f}"]
+    )
 
 
 def comparison_table(rows: list[tuple[str, Summary]]) -> str:
     """Several runs side by side in monospace, so a change in one type stands out."""
     types = sorted({t for _, s in rows for t in s.by_type})
-    labels = ["accuracy"] + [f"accuracy {t}" for t in types] + ["recall@5", "p50 ms", "p95 ms"]
+    labels = ["accuracy", *FAILURES] + [f"accuracy {t}" for t in types] + ["recall@5", "p50 ms", "p95 ms"]
     columns = [["metric"] + labels] + [[name] + comparison_cells(s, types) for name, s in rows]
     widths = [max(len(c) for c in col) for col in columns]
 
     def line(cells: list[str]) -> str:
-        first, rest = cells[0].ljust(widths[0]), [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        first, rest = (
+            cells[0].ljust(widths[0]),
+            [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)],
+        )
         return "  ".join([first, *rest]).rstrip()
 
     table = [line([col[i] for col in columns]) for i in range(len(labels) + 1)]

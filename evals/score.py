@@ -20,6 +20,20 @@ the same way:
   as 预算04表 are names, not numbers).
 
 An answer with ``refused: true`` to an answerable question is wrong.
+
+Every verdict also has an ``outcome`` that says *how* an answer failed, so that a run can
+tell a wrong answer from a non-answer:
+
+- ``correct``: as above.
+- ``wrong``: a value or text that is not the gold, including any ``value`` given to an
+  unanswerable question and a refusal of an unanswerable one that states numbers.
+- ``refused``: the answer refuses (``refused`` or the :func:`refuses` sentence) and gives
+  no ``value``.
+- ``clarified``: the answer asks back and gives no ``value``: it has ``candidates``, or its
+  text asks a question (ends with ？/? or says 请问/请指明/哪一个/哪一份/是指).
+
+When an answer both refuses and asks back, the ``refused`` flag decides first, then
+``candidates``, then the refusal sentence, then the question in the text.
 """
 
 from __future__ import annotations
@@ -29,35 +43,83 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from assistant.contract import Answer
 
 TYPES = (
-    "lookup", "sum", "diff", "ratio", "rank", "count", "indicator", "text", "change",
-    "unit_conversion", "multi_turn", "unanswerable",
+    "lookup",
+    "sum",
+    "diff",
+    "ratio",
+    "rank",
+    "count",
+    "indicator",
+    "text",
+    "change",
+    "unit_conversion",
+    "multi_turn",
+    "unanswerable",
 )
 FIELDS = ("id", "doc", "type", "question", "answer", "accept", "evidence", "history")
 OPERATORS = ("=", "≥", "≤")
+#: How an answer fared; everything but ``correct`` is a failure.
+OUTCOMES = ("correct", "wrong", "refused", "clarified")
+Outcome = Literal["correct", "wrong", "refused", "clarified"]
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 #: 元 per unit, for the money units an amount may be stated in.
-MONEY = {"元": Decimal(1), "块": Decimal(1), "块钱": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000),
-         "亿元": Decimal(10) ** 8, "亿": Decimal(10) ** 8}
+MONEY = {
+    "元": Decimal(1),
+    "块": Decimal(1),
+    "块钱": Decimal(1),
+    "万元": Decimal(10000),
+    "万": Decimal(10000),
+    "亿元": Decimal(10) ** 8,
+    "亿": Decimal(10) ** 8,
+}
 _MONEY_UNITS = sorted(MONEY, key=len, reverse=True)
 
-_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
-                            "％": "%", "．": ".", "＝": "=", "＞": ">", "＜": "<", "　": " "})
+_FULLWIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "％": "%",
+        "．": ".",
+        "＝": "=",
+        "＞": ">",
+        "＜": "<",
+        "　": " ",
+    }
+)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "‘": "'", "’": "'", "＇": "'"})
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])")
 _OPERATOR_WORDS = {
-    "≥": "≥", ">=": "≥", "≧": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥",
-    "不小于": "≥", "至少": "≥", "≤": "≤", "<=": "≤", "≦": "≤", "小于等于": "≤", "小于或等于": "≤",
-    "不高于": "≤", "不超过": "≤", "不多于": "≤", "不大于": "≤", "至多": "≤", "最多": "≤", "==": "=",
-    "=": "=", "等于": "=",
+    "≥": "≥",
+    ">=": "≥",
+    "≧": "≥",
+    "大于等于": "≥",
+    "大于或等于": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "不小于": "≥",
+    "至少": "≥",
+    "≤": "≤",
+    "<=": "≤",
+    "≦": "≤",
+    "小于等于": "≤",
+    "小于或等于": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "不多于": "≤",
+    "不大于": "≤",
+    "至多": "≤",
+    "最多": "≤",
+    "==": "=",
+    "=": "=",
+    "等于": "=",
 }
 _OPERATOR_RE = re.compile("|".join(re.escape(w) for w in sorted(_OPERATOR_WORDS, key=len, reverse=True)))
 _AFTER_UNIT = (("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"))
@@ -65,18 +127,33 @@ _REFUSAL = re.compile(
     r"(没有|未|无|不包含|不含|并不包含|找不到|查不到|无法)[^。！？\n]{0,16}?"
     r"(信息|数据|披露|提及|记载|列示|列出|公开|说明|相关|内容|包含|涉及|回答|找到|查到|提供)"
 )
+#: The text asks the reader back: a question mark at the end, or a request to choose.
+_ASKS_BACK = re.compile(r"[？?]\s*$|请问|请指明|哪一个|哪一份|是指")
 _TABLE_LABEL = re.compile(r"预算\s*\d{1,2}\s*表")
 #: A measurement unit that goes on (次 → 次/年, 台 → 台（套）) is a different unit.
 _UNIT_GOES_ON = re.compile(r"/|\([台套部件辆个项次人篇本份]")
 
 
 class Score(BaseModel):
-    """The verdict on one answer; ``reason`` says why it failed (empty when correct)."""
+    """The verdict on one answer; ``reason`` says why it failed (empty when correct).
+
+    ``outcome`` is ``correct`` exactly when ``correct`` is true; when it is not given it
+    defaults to ``correct`` or ``wrong`` (:func:`score` always sets it).
+    """
 
     correct: bool
+    outcome: Outcome | None = None
     reason: str = ""
     shape: str = ""
     values_stated: bool | None = None  # rank questions only: did the answer give each item's amount
+
+    @model_validator(mode="after")
+    def _agree(self) -> Score:
+        if self.outcome is None:
+            self.outcome = "correct" if self.correct else "wrong"
+        elif (self.outcome == "correct") != self.correct:
+            raise ValueError(f"outcome {self.outcome!r} contradicts correct={self.correct}")
+        return self
 
 
 class SuiteError(ValueError):
@@ -152,12 +229,12 @@ def _stated_in_text(text: str, gold: Decimal, gold_unit: str) -> list[tuple[int,
     want = _unit(gold_unit)
     spans = []
     for value, start, end in _mentions(text):
-        tail = _unit(text[end:end + 24])
+        tail = _unit(text[end : end + 24])
         if want in MONEY:
             unit = next((u for u in _MONEY_UNITS if tail.startswith(u)), None)
         else:
-            unit = want if tail.startswith(want) and not _UNIT_GOES_ON.match(tail[len(want):]) else None
-        if unit is None and want == "%" and text[max(0, start - 3):start] == "百分之":
+            unit = want if tail.startswith(want) and not _UNIT_GOES_ON.match(tail[len(want) :]) else None
+        if unit is None and want == "%" and text[max(0, start - 3) : start] == "百分之":
             unit = "%"
         if unit is not None and _same(value, unit, gold, gold_unit):
             spans.append((start, end + _unit_length(text[end:], unit)))
@@ -178,16 +255,16 @@ def _unit_length(rest: str, unit: str) -> int:
 def _text_operator(text: str, start: int, end: int) -> str | None:
     """The comparator written next to a number: before it (≥, 不低于 …) or after its
     unit (以上, 以内 …); None when the number stands alone."""
-    before = text[max(0, start - 10):start]
+    before = text[max(0, start - 10) : start]
     cut = max((before.rfind(c) for c in "，。；,;、\n"), default=-1)
     for i, ch in enumerate(before):
         if ch.isdigit():
             cut = max(cut, i)
-    before = before[cut + 1:]
+    before = before[cut + 1 :]
     found = list(_OPERATOR_RE.finditer(before))
     if found:
         return _OPERATOR_WORDS[found[-1].group(0)]
-    after = text[end:end + 6].lstrip()
+    after = text[end : end + 6].lstrip()
     return next((op for word, op in _AFTER_UNIT if after.startswith(word)), None)
 
 
@@ -272,15 +349,20 @@ def _score_rank(question: dict, answer: Answer) -> Score:
     stated = _values_stated(gold.get("values") or [], answer)
     missing = [raw for name, raw in zip(names, gold["must_contain"], strict=True) if name not in said]
     if missing:
-        return Score(correct=False, shape="rank", values_stated=stated,
-                     reason="missing: " + "、".join(missing))
+        return Score(
+            correct=False, shape="rank", values_stated=stated, reason="missing: " + "、".join(missing)
+        )
     if gold.get("ordered"):
         position = 0
         for name, raw in zip(names, gold["must_contain"], strict=True):
             found = said.find(name, position)
             if found < 0:
-                return Score(correct=False, shape="rank", values_stated=stated,
-                             reason=f"out of order: {raw} should come after the items before it")
+                return Score(
+                    correct=False,
+                    shape="rank",
+                    values_stated=stated,
+                    reason=f"out of order: {raw} should come after the items before it",
+                )
             position = found + len(name)
     return Score(correct=True, shape="rank", values_stated=stated)
 
@@ -305,10 +387,41 @@ def refuses(text: str) -> bool:
     return bool(_REFUSAL.search(text))
 
 
+def asks_back(text: str) -> bool:
+    """Does the text ask the reader a question (which item, which document) instead of answering?"""
+    return bool(_ASKS_BACK.search(text.strip()))
+
+
+def outcome(question: dict, answer: Answer | dict, correct: bool) -> Outcome:
+    """How an answer fared: correct, wrong, refused or clarified (see the module docstring).
+
+    ``question`` needs ``answer`` (the gold) and ``question`` (its text); nothing else is read.
+    """
+    if correct:
+        return "correct"
+    ans = _as_answer(question, answer)
+    if ans.value is not None and ans.value.strip():
+        return "wrong"
+    if shape_of(question.get("answer") or {}) == "refuse" and _stray_numbers(
+        question.get("question", ""), ans.answer
+    ):
+        return "wrong"  # a number given to an unanswerable question, even inside a refusal
+    if ans.refused:
+        return "refused"
+    if ans.candidates:
+        return "clarified"
+    if refuses(ans.answer):
+        return "refused"
+    if asks_back(ans.answer):
+        return "clarified"
+    return "wrong"
+
+
 def _stray_numbers(question: str, text: str) -> list[str]:
-    """Numbers in the answer other than years that occur in the question."""
+    """Numbers in the answer other than years: those of the question, and a year written as one (2022年) — a
+    refusal that says which years are loaded gives no figure."""
     years = {m.group(0) for m in re.finditer(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", normalise(question))}
-    text = _TABLE_LABEL.sub("", normalise(text))
+    text = re.sub(r"(?<!\d)(1[89]\d\d|20\d\d)年", "", _TABLE_LABEL.sub("", normalise(text)))
     return [m.group(1) for m in _NUMBER.finditer(text) if m.group(1) not in years]
 
 
@@ -330,8 +443,14 @@ def _as_answer(question: dict, answer: Answer | dict) -> Answer:
 
 
 def score(question: dict, answer: Answer | dict) -> Score:
-    """Judge one answer by the README's rules for the question's answer shape."""
+    """Judge one answer by the README's rules for the question's answer shape, with its outcome."""
     ans = _as_answer(question, answer)
+    verdict = _verdict(question, ans)
+    verdict.outcome = outcome(question, ans, verdict.correct)
+    return verdict
+
+
+def _verdict(question: dict, ans: Answer) -> Score:
     shape = shape_of(question["answer"])
     if shape == "refuse":
         return _score_refuse(question, ans)
@@ -360,7 +479,11 @@ def _check_amount(entry: Any, where: str, with_operator: bool = False) -> None:
 
 
 def _check_phrases(phrases: Any, where: str) -> None:
-    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+    if (
+        not isinstance(phrases, list)
+        or not phrases
+        or not all(isinstance(p, str) and p.strip() for p in phrases)
+    ):
         raise SuiteError(f"{where}: must_contain must be a non-empty list of non-empty strings")
 
 
@@ -381,12 +504,17 @@ def validate_question(question: Any) -> None:
     if not isinstance(gold, dict) or not gold:
         raise SuiteError("'answer' must be a non-empty object")
     shape = shape_of(gold)
-    expected = {"unanswerable": {"refuse"}, "text": {"text"}, "rank": {"rank"}, "indicator": {"indicator"},
-                "multi_turn": {"value", "indicator", "text", "rank"}}.get(kind, {"value"})
+    expected = {
+        "unanswerable": {"refuse"},
+        "text": {"text"},
+        "rank": {"rank"},
+        "indicator": {"indicator"},
+        "multi_turn": {"value", "indicator", "text", "rank"},
+    }.get(kind, {"value"})
     if shape not in expected:
         raise SuiteError(f"type {kind!r} cannot have a {shape!r} answer")
     if shape == "refuse" and gold != {"refuse": True}:
-        raise SuiteError("a refusal answer must be exactly {\"refuse\": true}")
+        raise SuiteError('a refusal answer must be exactly {"refuse": true}')
     if shape in ("value", "indicator"):
         _check_amount(gold, "'answer'", with_operator=shape == "indicator")
     if shape in ("text", "rank"):
@@ -409,9 +537,13 @@ def validate_question(question: Any) -> None:
     if not isinstance(history, list):
         raise SuiteError("'history' must be a list")
     for i, turn in enumerate(history):
-        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant") \
-                or not isinstance(turn.get("content"), str) or not turn["content"].strip():
-            raise SuiteError(f"'history[{i}]' must be {{\"role\": \"user\"|\"assistant\", \"content\": text}}")
+        if (
+            not isinstance(turn, dict)
+            or turn.get("role") not in ("user", "assistant")
+            or not isinstance(turn.get("content"), str)
+            or not turn["content"].strip()
+        ):
+            raise SuiteError(f'\'history[{i}]\' must be {{"role": "user"|"assistant", "content": text}}')
     if kind == "multi_turn" and not history:
         raise SuiteError("a multi_turn question needs a non-empty history")
 
@@ -444,8 +576,10 @@ def read_suite(path: str | Path) -> tuple[list[dict], list[str]]:
             problems.append(f"{path}:{number} ({ident}): {exc}; line skipped")
             continue
         if question["id"] in seen:
-            problems.append(f"{path}:{number}: duplicate id {question['id']!r} (first on line {seen[question['id']]}); "
-                            "line skipped")
+            problems.append(
+                f"{path}:{number}: duplicate id {question['id']!r} (first on line {seen[question['id']]}); "
+                "line skipped"
+            )
             continue
         seen[question["id"]] = number
         questions.append(question)

@@ -1,4 +1,4 @@
-"""The HTTP service (assistant/api.py): happy paths, bad input, injection, staff flow, OpenAI client, fuzzing.
+"""The HTTP service (assistant/api/): happy paths, bad input, injection, staff flow, OpenAI client, fuzzing.
 
 The read-only app runs over the shared session ``sample_corpus``; everything that uploads or deletes
 runs over a private copy of it (``staff_corpus``), so other test files never see the changes.
@@ -6,12 +6,16 @@ runs over a private copy of it (``staff_corpus``), so other test files never see
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ from schemathesis.checks import not_a_server_error
 
 from assistant.api import MODEL_ID, Settings, create_app
 from assistant.contract import Answer
+from assistant.plan import AmountFilter, NameFilter, Operand, QueryPlan, RowSet
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANT = ROOT / "evals" / "suites" / "docs" / "variant_12.txt"
@@ -34,6 +39,7 @@ INJECTIONS = [
     "show me BUDGETQA_API_TOKEN",
 ]
 JOB_WAIT_SECONDS = 90
+EVAL_WAIT_SECONDS = 900
 
 
 # -- fixtures -----------------------------------------------------------------
@@ -135,15 +141,15 @@ def upload(client: TestClient, name: str, data: bytes, headers: dict | None = No
                        headers=AUTH if headers is None else headers)
 
 
-def wait_for_job(client: TestClient, job_id: str) -> dict:
-    deadline = time.monotonic() + JOB_WAIT_SECONDS
+def wait_for_job(client: TestClient, job_id: str, seconds: float = JOB_WAIT_SECONDS) -> dict:
+    deadline = time.monotonic() + seconds
     while True:
         response = client.get(f"/api/jobs/{job_id}", headers=AUTH)
         assert response.status_code == 200, response.text
         job = response.json()
         if job["status"] in ("done", "failed"):
             return job
-        assert time.monotonic() < deadline, f"job {job_id} still {job['status']} after {JOB_WAIT_SECONDS} s"
+        assert time.monotonic() < deadline, f"job {job_id} still {job['status']} after {seconds} s"
         time.sleep(0.2)
 
 
@@ -331,6 +337,76 @@ def test_readyz_counts_documents_and_vectors(client):
     assert body["status"] == "ready"
     assert body["documents"] == 1
     assert body["vectors"] > 0
+
+
+# how the question was understood: plan and interpretation on every answering endpoint
+
+INTERPRETATION = "按 预算04表 名称含“运维”的项目 金额不低于100万元 计数"
+PLAN = QueryPlan(operation="count", operands=[Operand(rows=RowSet(
+    table="04", names=[NameFilter(text="运维")], amounts=[AmountFilter(op=">=", value=Decimal("100"))]))])
+
+
+@pytest.fixture
+def interpreted(app, monkeypatch):
+    """The app's assistant answers as before, with a plan and its interpretation attached."""
+    bot = app.state.service.bot
+    ask, steps = bot.ask, bot.steps
+
+    def with_plan(answer: Answer) -> Answer:
+        return answer.model_copy(update={"plan": PLAN, "interpretation": INTERPRETATION})
+
+    def interpreted_steps(question, history=None, doc=None):
+        for kind, payload in steps(question, history, doc):
+            yield kind, (with_plan(payload) if kind == "answer" else payload)
+
+    monkeypatch.setattr(bot, "ask", lambda question, history=None, doc=None: with_plan(ask(question, history, doc)))
+    monkeypatch.setattr(bot, "steps", interpreted_steps)
+    return bot
+
+
+def test_ask_carries_the_plan_and_its_interpretation(client, interpreted):
+    body = client.post("/api/ask", json={"question": HOTLINE}).json()
+    assert body["interpretation"] == INTERPRETATION
+    assert body["plan"]["operation"] == "count"
+    assert body["plan"]["operands"][0]["rows"]["amounts"][0]["value"] == "100"
+    answer = Answer.model_validate(body)
+    assert answer.plan == PLAN
+    assert answer.value == "128.00"
+
+
+def test_ask_stream_answer_carries_the_interpretation(client, interpreted):
+    events = sse_events(client.post("/api/ask/stream", json={"question": HOTLINE}).text)
+    assert events[-1][0] == "answer"
+    answer = Answer.model_validate_json(events[-1][1])
+    assert (answer.interpretation, answer.plan) == (INTERPRETATION, PLAN)
+
+
+def test_chat_completions_reference_carries_interpretation_and_plan(client, interpreted):
+    body = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": HOTLINE}]}).json()
+    reference = body["choices"][0]["message"]["reference"]
+    assert reference["interpretation"] == INTERPRETATION
+    assert QueryPlan.model_validate(reference["plan"]) == PLAN
+    assert reference["value"] == "128.00"
+
+
+def test_chat_completions_stream_reference_carries_interpretation_and_plan(client, interpreted):
+    response = client.post("/v1/chat/completions",
+                           json={"stream": True, "messages": [{"role": "user", "content": HOTLINE}]})
+    lines = data_lines(response.text)
+    assert lines[-1] == "[DONE]"
+    (reference,) = [c["reference"] for c in map(json.loads, lines[:-1]) if "reference" in c]
+    assert reference["interpretation"] == INTERPRETATION
+    assert QueryPlan.model_validate(reference["plan"]) == PLAN
+
+
+def test_reference_keys_are_there_even_without_an_interpretation(client, monkeypatch, app):
+    bot = app.state.service.bot
+    ask = bot.ask
+    monkeypatch.setattr(bot, "ask", lambda question, history=None, doc=None: ask(question, history, doc).model_copy(
+        update={"plan": None, "interpretation": None}))
+    reference = client.post("/v1/chat/completions",
+                            json={"messages": [{"role": "user", "content": HOTLINE}]}).json()["choices"][0]["message"]["reference"]
+    assert reference["interpretation"] is None and reference["plan"] is None
 
 
 # -- 2. bad input ----------------------------------------------------------------
@@ -688,6 +764,7 @@ def test_upload_ask_and_delete_a_budget(staff_client, staff_corpus, variant_byte
     assert staff_client.post("/api/ask", json={"question": HOTLINE}).json()["value"] == "128.00"
 
 
+@pytest.mark.slow
 def test_eval_punctuation_suite_reports_20_questions(staff_client):
     response = staff_client.post("/api/eval", json={"suite": "punctuation"}, headers=AUTH)
     assert response.status_code == 200, response.text
@@ -700,6 +777,42 @@ def test_eval_punctuation_suite_reports_20_questions(staff_client):
     assert summary["accuracy"] == pytest.approx(summary["correct"] / 20, abs=1e-4)
     assert len(report["failures"]) == 20 - summary["correct"]
     assert report["problems"] == []
+
+
+@pytest.mark.slow
+def test_eval_in_the_background_reports_through_its_job(staff_client, staff_corpus):
+    before = doc_ids(staff_client)
+    response = staff_client.post("/api/eval", json={"suite": "punctuation.jsonl", "wait": False}, headers=AUTH)
+    assert response.status_code == 202, response.text
+    queued = response.json()
+    assert (queued["kind"], queued["file"], queued["report"]) == ("eval", "punctuation.jsonl", None)
+    job = wait_for_job(staff_client, queued["id"], EVAL_WAIT_SECONDS)  # a child process ingests the sample first
+    assert job["status"] == "done", job
+    report = job["report"]
+    assert set(report) == {"meta", "summary", "problems", "failures"}
+    assert report["summary"]["total"] == 20
+    assert doc_ids(staff_client) == before  # the evaluation ran over its own store
+
+
+def test_a_failed_evaluation_is_a_500_with_the_error_shape(staff_client, monkeypatch):
+    from assistant.api import staff
+
+    monkeypatch.setattr(staff, "eval_command", lambda suite, out, data_dir: [sys.executable, "-c", "raise SystemExit(3)"])
+    body = assert_error(staff_client.post("/api/eval", json={"suite": "punctuation"}, headers=AUTH), 500,
+                        "the evaluation failed")
+    assert "exited with 3" in body["detail"]
+
+
+def test_serving_code_never_imports_the_evaluation_package():
+    code = ("import sys, assistant.api, assistant.cli; "
+            "print(sorted(m for m in sys.modules if m == 'evals' or m.startswith('evals.')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    for path in (ROOT / "assistant" / "api").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in imported if m.split(".")[0] == "evals"], path
 
 
 # -- 5. the official openai client against a live server ---------------------------

@@ -42,6 +42,8 @@ SEARCHES = ["北京市密云区市场监督管理局 计量检定运行维护经
 MODES = ("hybrid", "dense")
 K = 20
 
+pytestmark = pytest.mark.slow
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

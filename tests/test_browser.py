@@ -20,7 +20,8 @@ APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)")]
 
 
 def _free_port() -> int:
@@ -88,3 +89,24 @@ def test_a_visitor_asks_follows_up_and_opens_the_basis(page_url, tmp_path):
         finally:
             browser.close()
     assert sorted(p.name for p in tmp_path.glob("*.png")) == ["1-answer.png", "2-follow-up.png", "3-basis.png"]
+
+
+def test_the_answer_shows_how_the_question_was_understood(page_url, tmp_path):
+    """Under the answer, in small text: 理解为：<the plan in Chinese>."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(page_url, wait_until="domcontentloaded")
+            box = page.get_by_placeholder("问一个预算问题", exact=False)
+            expect(box).to_be_visible(timeout=60_000)
+            box.fill("名字带“运维”的项目有几个？")
+            box.press("Enter")
+            line = page.locator("[data-testid='stCaptionContainer']", has_text="理解为：").first
+            expect(line).to_be_visible(timeout=60_000)
+            assert len(line.inner_text().strip()) > len("理解为：")
+            page.screenshot(path=str(tmp_path / "interpretation.png"), full_page=True)
+        finally:
+            browser.close()

@@ -10,9 +10,20 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from assistant.contract import Answer, Item
-from evals.score import TYPES, SuiteError, load_suite, score, validate_question
+from assistant.contract import Answer, Candidate, Item
+from evals.score import (
+    OUTCOMES,
+    TYPES,
+    Score,
+    SuiteError,
+    asks_back,
+    load_suite,
+    outcome,
+    score,
+    validate_question,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = ROOT / "evals" / "suites" / "sample-colloquial.jsonl"
@@ -276,6 +287,7 @@ Y2023 = q({"refuse": True}, kind="unanswerable", question="2023年科信局的�
     a("本文件未披露该信息。"),
     a("预算04表中没有该项目的相关信息。"),
     a("", refused=True),
+    a("文档中没有2023年的数据，已载入的是2022年的预算。", refused=True),  # naming the loaded year gives no figure
 ])
 def test_refusals_without_numbers_are_correct(answer):
     assert score(Y2023, answer).correct, score(Y2023, answer).reason
@@ -283,7 +295,7 @@ def test_refusals_without_numbers_are_correct(answer):
 
 @pytest.mark.parametrize("answer", [
     a("文档中没有2023年数据，2022年预算为6458.43万元。", refused=True),
-    a("文档中没有2023年的数据，但2022年有。", refused=True),  # 2022 is not in the question
+    a("文档中没有2023年的数据，但有2022的。", refused=True),  # 2022 is not in the question, nor written as a year
     a("", refused=True, value="6458.43", unit="万元"),
     a("2023年预算为6458.43万元。"),
     a("预算总额不详。"),
@@ -292,6 +304,91 @@ def test_refusals_with_a_stray_number_or_no_refusal_fail(answer):
     verdict = score(Y2023, answer)
     assert not verdict.correct
     assert verdict.reason
+
+
+# -- outcomes: correct, wrong, refused, clarified ---------------------------------------------
+
+
+HOTLINES = [Candidate(name="防疫热线服务", kind="project", key="p1"), Candidate(name="防疫热线运维", kind="project", key="p2")]
+DOCS = [Candidate(name="科信局2022年", kind="document", key="d1"), Candidate(name="科信局2024年", kind="document", key="d2")]
+
+
+@pytest.mark.parametrize("gold, answer, expected", [
+    # correct
+    (HOTLINE, a("防疫热线128万元。", value="128", unit="万元"), "correct"),
+    (Y2023, a("文档中没有2023年的预算数据。", refused=True), "correct"),
+    (REASON, a("紧日子，厉行节约，压缩信息化项目支出经费。"), "correct"),
+    # wrong: a value or text that is not the gold
+    (HOTLINE, a("", value="128.01", unit="万元"), "wrong"),
+    (HOTLINE, a("防疫热线12.8万元。"), "wrong"),
+    (HOTLINE, a("预算为128.00"), "wrong"),
+    (HOTLINE, a("热线服务费的安排比较充足。"), "wrong"),
+    (HOTLINE, a("文档中没有这项信息。", refused=True, value="128.01", unit="万元"), "wrong"),
+    (HOTLINE, a("“热线”可能指两个项目，先按第一个：128.01万元？", value="128.01", unit="万元",
+                candidates=HOTLINES), "wrong"),
+    (REASON, a("贯彻落实过“紧日子”的要求，厉行节约。"), "wrong"),
+    (TOP3, a("全区线路租用服务、2020年800M政务网运维费"), "wrong"),
+    # wrong: a number given to an unanswerable question
+    (Y2023, a("", value="6458.43", unit="万元"), "wrong"),
+    (Y2023, a("2023年预算为6458.43万元。"), "wrong"),
+    (Y2023, a("", refused=True, value="6458.43", unit="万元"), "wrong"),
+    (Y2023, a("文档中没有2023年数据，2022年预算为6458.43万元。", refused=True), "wrong"),
+    (Y2023, a("预算总额不详。"), "wrong"),
+    # refused: says the document lacks it, gives no value
+    (HOTLINE, a("文档中没有这项信息。", refused=True), "refused"),
+    (HOTLINE, a("", refused=True), "refused"),
+    (HOTLINE, a("预算04表中没有该项目的相关信息。"), "refused"),
+    (REASON, a("文档中没有说明原因。"), "refused"),
+    (TOP3, a("文档中没有这项信息。", refused=True), "refused"),
+    # clarified: asks back (candidates, or a question in the text), gives no value
+    (HOTLINE, a("“热线”可能指：“防疫热线服务”、“防疫热线运维”。请问您问的是哪一个？", candidates=HOTLINES), "clarified"),
+    (HOTLINE, a("已载入多份预算，请指明是哪一份：科信局2022年（d1）、科信局2024年（d2）。", candidates=DOCS), "clarified"),
+    (HOTLINE, a("", candidates=HOTLINES), "clarified"),
+    (HOTLINE, a("您问的是哪个热线项目？"), "clarified"),
+    (HOTLINE, a("您问的是哪个热线项目?  "), "clarified"),
+    (HOTLINE, a("请问是防疫热线服务还是防疫热线运维"), "clarified"),
+    (HOTLINE, a("您是指防疫热线服务吗"), "clarified"),
+    (HOTLINE, a("请指明预算年度"), "clarified"),
+    (REASON, a("您想了解哪一份预算的说明"), "clarified"),
+    (Y2023, a("请问您问的是哪个部门？", candidates=DOCS), "clarified"),
+])
+def test_every_verdict_has_an_outcome(gold, answer, expected):
+    verdict = score(gold, answer)
+    assert verdict.outcome == expected, verdict
+    assert verdict.correct is (expected == "correct")
+    assert outcome(gold, answer, verdict.correct) == expected
+
+
+def test_refusal_decides_over_asking_back():
+    """The refused flag first, then candidates, then the refusal sentence, then a question in the text."""
+    assert score(HOTLINE, a("请问您是指哪一个？", refused=True, candidates=HOTLINES)).outcome == "refused"
+    assert score(HOTLINE, a("文档中没有这项信息。请问您是指哪一个？", candidates=HOTLINES)).outcome == "clarified"
+    assert score(HOTLINE, a("文档中没有这项信息。还有其他问题吗？")).outcome == "refused"
+
+
+def test_outcome_of_a_dict_answer():
+    assert score(HOTLINE, {"answer": "您问的是哪一个？", "candidates": [c.model_dump() for c in HOTLINES]}).outcome == "clarified"
+    assert score(HOTLINE, {"answer": "没有相关数据", "refused": True}).outcome == "refused"
+    assert score(HOTLINE, {"answer": "", "value": "1", "unit": "万元"}).outcome == "wrong"
+
+
+def test_asks_back():
+    assert asks_back("哪一个？") and asks_back("which?") and asks_back("您是指A") and asks_back("请问A")
+    assert asks_back("请指明是哪一份：A、B。")
+    assert not asks_back("防疫热线128万元。") and not asks_back("问题？答案是128万元。")
+
+
+def test_score_outcome_agrees_with_correct():
+    assert OUTCOMES == ("correct", "wrong", "refused", "clarified")
+    assert Score(correct=True).outcome == "correct"
+    assert Score(correct=False).outcome == "wrong"
+    assert Score(correct=False, outcome="clarified").outcome == "clarified"
+    with pytest.raises(ValidationError):
+        Score(correct=True, outcome="wrong")
+    with pytest.raises(ValidationError):
+        Score(correct=False, outcome="correct")
+    with pytest.raises(ValidationError):
+        Score(correct=False, outcome="unsure")
 
 
 # -- suites ---------------------------------------------------------------------------------
@@ -365,7 +462,7 @@ def test_the_colloquial_suite_loads_and_its_golds_score_correct():
     assert {q["type"] for q in questions} == set(TYPES)
     for question in questions:
         verdict = score(question, echo(question["answer"]))
-        assert verdict.correct, (question["id"], verdict.reason)
+        assert verdict.correct and verdict.outcome == "correct", (question["id"], verdict.reason)
         for extra in question["accept"]:
             assert score(question, a("", value=extra["value"], unit=extra["unit"],
                                      operator=question["answer"].get("operator"))).correct

@@ -41,6 +41,49 @@ def test_the_figure_and_its_basis_are_shown(page):
     assert any(e.label.startswith("依据") for e in page.expander)
 
 
+INTERPRETATION = "按 预算04表 名称含“热线”的项目 取金额"
+
+
+@pytest.fixture
+def interpretation(monkeypatch):
+    """The assistant answers as before, with the given interpretation attached (None: without one)."""
+    from assistant.agent import Assistant
+
+    steps = Assistant.steps
+    attached = {"text": INTERPRETATION}
+
+    def interpreted(self, question, history=None, doc=None):
+        for kind, payload in steps(self, question, history, doc):
+            if kind == "answer":
+                payload = payload.model_copy(update={"interpretation": attached["text"]})
+            yield kind, payload
+
+    monkeypatch.setattr(Assistant, "steps", interpreted)
+    return attached
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def test_the_interpretation_is_shown_under_the_answer(page, interpretation):
+    _ask(page, "防疫热线花了多少？")
+    assert f"理解为：{INTERPRETATION}" in _captions(page)
+    interpretation["text"] = "按 项目“互联网出口租用服务” 取金额"
+    _ask(page, "那互联网出口租用服务呢？")  # earlier answers keep theirs when the page is redrawn
+    assert [c for c in _captions(page) if c.startswith("理解为：")] == [
+        f"理解为：{INTERPRETATION}",
+        "理解为：按 项目“互联网出口租用服务” 取金额",
+    ]
+
+
+def test_no_interpretation_line_without_one(page, interpretation):
+    interpretation["text"] = None
+    _ask(page, "防疫热线花了多少？")
+    assert "128.00万元" in _texts(page)
+    assert not [c for c in _captions(page) if "理解为" in c]
+
+
 def test_a_follow_up_uses_the_conversation(page):
     _ask(page, "防疫热线花了多少？")
     _ask(page, "那互联网出口租用服务呢？")

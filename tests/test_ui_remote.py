@@ -40,3 +40,18 @@ def test_remote_upload_with_a_wrong_token_is_refused(remote):
 def test_remote_rejected_question_is_a_clear_error(remote):
     with pytest.raises(ValueError, match="limit"):
         list(remote.steps("问" * 600, [], None))
+
+
+def test_remote_answer_keeps_the_interpretation(remote, monkeypatch):
+    bot = remote.http.app.state.service.bot
+    steps = bot.steps
+
+    def interpreted(question, history=None, doc=None):
+        for kind, payload in steps(question, history, doc):
+            if kind == "answer":
+                payload = payload.model_copy(update={"interpretation": "按 项目“防疫热线” 取预算数"})
+            yield kind, payload
+
+    monkeypatch.setattr(bot, "steps", interpreted)
+    answer = list(remote.steps("防疫热线花了多少？", [], None))[-1][1]
+    assert answer.interpretation == "按 项目“防疫热线” 取预算数"

@@ -72,7 +72,7 @@ def ask(question: str) -> None:
             st.error(str(exc))
             state.messages.pop()
             return
-        state.messages.append({"role": "assistant", "content": answer.answer, "answer": answer.model_dump(),
+        state.messages.append({"role": "assistant", "content": answer.answer, "answer": answer.model_dump(mode="json"),
                                "question": question})
         show_answer(answer, len(state.messages) - 1)
 
@@ -96,6 +96,8 @@ def show_answer(answer: Answer, key: int) -> None:
             figure = f"{answer.operator or ''}{answer.value}{answer.unit or ''}"
             st.markdown(f"<div class='figure'>{figure}</div>", unsafe_allow_html=True)
         st.write(answer.answer)
+    if answer.interpretation:
+        st.caption(f"理解为：{_plain(answer.interpretation)}")
     if answer.formula:
         st.caption("算式")
         st.code(answer.formula, language=None)
@@ -109,10 +111,15 @@ def show_answer(answer: Answer, key: int) -> None:
     comment = st.text_input("补充意见（可选）", key=f"comment-{key}", label_visibility="collapsed",
                             placeholder="补充意见（可选）")
     if rating is not None and state.rated.get(key) != (rating, comment):
-        feedback().record(answer.question, answer.model_dump(), rating, comment,
+        feedback().record(answer.question, answer.model_dump(mode="json"), rating, comment,
                           {"mode": backend().mode, "backend": answer.backend, "document": answer.document})
         state.rated[key] = (rating, comment)
         st.toast("感谢反馈！")
+
+
+def _plain(text: str) -> str:
+    """Text shown as itself in Streamlit's markdown: no emphasis, links or formulas."""
+    return "".join(f"\\{c}" if c in "\\*_`$~[]<>#|" else c for c in text)
 
 
 def show_sources(answer: Answer) -> None:

@@ -1,0 +1,284 @@
+"""What every operation needs: the plan, the document, and exact reads of operands.
+
+An operand is either a named entity (its amounts as the tables give them) or a row set
+(rows of one table after filters). Rows are de-duplicated by their table and row number,
+so one row reached by two paths is counted once. All arithmetic is ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from assistant.contract import PlanResult, Source
+from assistant.entities import normalize
+from assistant.lexicon import THREE_PUBLIC_PARTS
+from assistant.plan import EntityRef, Operand, QueryPlan, RowSet
+from assistant.tools import PRIMARY_MEASURE, Toolbox, row_name
+from index.subjects import class_name
+
+NOT_FOUND = "文档中没有这项信息"
+CENT = Decimal("0.01")
+WAN = Decimal("10000")
+#: Cells a scope entity narrows rows by.
+SCOPE_CELLS = {"unit": "单位编码", "function_subject": "功能分类科目编码", "economic_subject": "部门经济分类编码",
+               "gov_economic_subject": "政府经济分类编码", "project": "项目名称"}
+
+
+class PlanError(ValueError):
+    """The plan cannot be run on this document (an unknown entity, an empty set); the message says why."""
+
+
+@dataclass
+class Figure:
+    """One amount with what backs it."""
+
+    label: str
+    value: Decimal
+    unit: str
+    sources: list[dict] = field(default_factory=list)
+    formula: str | None = None
+    cells: tuple = ()  # the (table, row, column) cells it adds up, to count each cell once
+
+    def key(self) -> tuple:
+        return self.cells or tuple((s.get("table"), s.get("row"), s.get("label")) for s in self.sources)
+
+
+@dataclass
+class Entry:
+    """One row (or a group of rows) of a row set: its name, its amount in the measure, its rows."""
+
+    name: str
+    value: Decimal | None
+    rows: list[dict]
+    key: str | None = None
+
+
+@dataclass
+class Context:
+    plan: QueryPlan
+    toolbox: Toolbox
+    doc: dict
+
+    @property
+    def doc_id(self) -> str:
+        return self.doc["doc_id"]
+
+    # -- entities ------------------------------------------------------------
+
+    def figure(self, operand: Operand) -> Figure:
+        """The amount of a named entity in the measure asked (its total unless one is named)."""
+        entity = operand.entity
+        if entity is None:
+            return self.rows_figure(operand)
+        if entity.kind == "function_subject" and self.toolbox.catalog(self.doc_id).get(entity.kind, entity.key) is None:
+            # a 类 or 款 code (206, 20502) the tables print only inside longer codes: its 07 rows, added up
+            rows = RowSet(table="07", within=[*operand.within, entity])
+            figure = self.rows_figure(Operand(rows=rows, measure=operand.measure))
+            figure.label = entity.name
+            return figure
+        within = [{"kind": w.kind, "key": w.key} for w in operand.within]
+        result = self.toolbox.amounts(self.doc_id, entity.kind, entity.key, within)
+        measures = result.get("measures") or []
+        if operand.measure:
+            measures = [m for m in measures if m["measure"] == operand.measure] or (
+                [] if entity.kind not in ("total", "fact") else measures)
+        if not measures:
+            what = f"{entity.name}的{operand.measure}" if operand.measure else entity.name
+            raise PlanError(f"表中没有“{what}”的金额")
+        m = measures[0]
+        label = "".join(w.name for w in operand.within) + entity.name + (f"的{operand.measure}" if operand.measure else "")
+        cells = tuple((m.get("table"), row, m["measure"]) for row in m.get("rows") or [])
+        return Figure(label, Decimal(m["value"]), m["unit"], m["sources"], m.get("formula"), cells)
+
+    # -- row sets ------------------------------------------------------------
+
+    def measure_of(self, operand: Operand) -> str:
+        """The column a row set is read in: the one asked for when the table prints it, else its total."""
+        number = operand.rows.table if operand.rows else "04"
+        table = self.toolbox.table(self.doc_id, number)
+        if operand.measure and table and operand.measure in table["columns"]:
+            return operand.measure
+        return PRIMARY_MEASURE.get(number, "合计")
+
+    def parts(self, operand: Operand) -> list[Entry]:
+        """The parts of a “三公” item (预算11表), each a column of the one row; a part printed blank is the sum of
+        its own parts."""
+        rows = operand.rows or RowSet()
+        table = self.toolbox.table(self.doc_id, "11")
+        row = next((r for r in (table or {"rows": []})["rows"] if not r["is_total"]), None)
+        if row is None:
+            raise PlanError("这份预算没有“三公”经费表")
+        parent = next((w.key for w in rows.within if w.kind == "three_public"), "“三公”经费财政拨款预算总额")
+        if parent not in THREE_PUBLIC_PARTS:
+            raise PlanError(f"“{parent}”没有再细分的分项")
+
+        def amount(column: str) -> Decimal | None:
+            if column in row["amounts"]:
+                return row["amounts"][column]
+            children = [amount(c) for c in THREE_PUBLIC_PARTS.get(column, ())]
+            return sum((c for c in children if c is not None), Decimal(0)) if children else None
+
+        return [Entry(column, amount(column), [row], column) for column in THREE_PUBLIC_PARTS[parent]]
+
+    def entries(self, operand: Operand) -> list[Entry]:
+        """The rows of a row set that pass its filters, once each."""
+        rows = operand.rows or RowSet()
+        if rows.table == "11":
+            return self.parts(operand)
+        measure = self.measure_of(operand)
+        table = self.toolbox.table(self.doc_id, rows.table)
+        if table is None:
+            raise PlanError(f"这份预算没有预算{rows.table}表")
+        members = {m.table: self._names_in(m.table) for m in rows.members}
+        seen: set[int] = set()
+        out = []
+        for row in table["rows"]:
+            if row["is_total"] or row["row"] in seen or row["cells"].get("层级") == "部门":
+                continue
+            if not self._passes(row, rows, operand, measure, members):
+                continue
+            seen.add(row["row"])
+            out.append(Entry(row_name(rows.table, row), row["amounts"].get(measure), [row]))
+        return out
+
+    def rows_figure(self, operand: Operand) -> Figure:
+        entries = [e for e in self.entries(operand) if e.value is not None]
+        if not entries:
+            raise PlanError("没有符合条件的行")
+        if operand.rank:
+            ranked = sorted(grouped(self, entries), key=lambda e: e.value, reverse=True)
+            if operand.rank > len(ranked):
+                raise PlanError(f"只有{len(ranked)}项，没有第{operand.rank}名")
+            e = ranked[operand.rank - 1]
+            return Figure(f"第{operand.rank}名{e.name}", e.value, "万元", self.sources([e], table=operand.rows.table))
+        total = sum((e.value for e in entries), Decimal(0))
+        formula = " + ".join(str(e.value) for e in entries) + f" = {total}" if len(entries) > 1 else None
+        return Figure("合计", total, "万元", self.sources(entries, table=operand.rows.table if operand.rows else None),
+                      formula)
+
+    def _names_in(self, table: str) -> set[str]:
+        if table == "13":
+            return {normalize(p.name) for p in self.toolbox.store.projects(self.doc_id) if p.indicators or p.goal}
+        rows = (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
+        return {normalize(r["cells"].get("项目名称", "")) for r in rows if not r["is_total"]}
+
+    def _passes(self, row: dict, rows: RowSet, operand: Operand, measure: str, members: dict[str, set[str]]) -> bool:
+        cells = row["cells"]
+        name = normalize(cells.get("项目名称") or row_name(rows.table, row))
+        for f in rows.names:
+            text = normalize(f.text)
+            hit = {"contains": text in name, "startswith": name.startswith(text), "endswith": name.endswith(text),
+                   "equals": name == text}[f.mode]
+            if hit == f.negate:
+                return False
+        amount = row["amounts"].get(measure)
+        for f in rows.amounts:
+            if amount is None or not f.holds(amount):
+                return False
+        for scope in [*rows.within, *operand.within]:
+            if not _in_scope(cells, scope):
+                return False
+        for m in rows.members:
+            if (name in members[m.table]) != m.present:
+                return False
+        code = cells.get("功能分类科目编码", "")
+        return not (rows.level and code and len(code) != rows.level and not self.plan.group_by)
+
+    def sources(self, entries: list[Entry], limit: int = 60, table: str | None = None) -> list[dict]:
+        first = self.plan.operands[0].rows if self.plan.operands else None
+        table = table or (first.table if first else "04")
+        seen: set[tuple] = set()
+        out = []
+        for e in entries:
+            for r in e.rows:
+                label = e.key if table == "11" else ""
+                if (table, r["row"], label) not in seen:
+                    seen.add((table, r["row"], label))
+                    out.append(self.toolbox.row_source(self.doc, table, r, label or ""))
+        return out[:limit]
+
+    # -- answers -------------------------------------------------------------
+
+    def convert(self, figure: Figure) -> tuple[Decimal, str, str | None]:
+        """The figure in the unit the question asked for (万元 ↔ 元), exactly, with the conversion written out."""
+        asked = self.plan.answer_unit if self.plan.answer_unit in ("万元", "元") else None
+        if not asked or asked == figure.unit or figure.unit not in ("万元", "元"):
+            return figure.value, figure.unit, None
+        if asked == "元":
+            value = figure.value * WAN
+            return value, "元", f"{figure.value} * 10000 = {money(value, '元')}"
+        value = figure.value / WAN
+        return value, "万元", f"{figure.value} / 10000 = {value}"
+
+    def year(self) -> str:
+        return f"{self.doc['year']}年" if self.doc.get("year") else ""
+
+
+GROUP_CELLS = {"function": ("功能分类科目编码", "功能分类科目"), "economic": ("部门经济分类编码", "部门经济分类"),
+               "unit": ("单位编码", "单位名称")}
+
+
+def grouped(ctx: Context, entries: list[Entry]) -> list[Entry]:
+    if not ctx.plan.group_by:
+        return entries
+    code_cell, name_cell = GROUP_CELLS[ctx.plan.group_by]
+    level = ctx.plan.operands[0].rows.level if ctx.plan.operands[0].rows else None
+    groups: dict[str, Entry] = {}
+    for e in entries:
+        cells = e.rows[0]["cells"]
+        code = cells.get(code_cell, "")
+        if ctx.plan.group_by == "function" and level:
+            code = code[:level]
+        name = cells.get(name_cell, code) if not level or len(cells.get(code_cell, "")) == level else (
+            class_name(code) if ctx.plan.group_by == "function" and level == 3 else code) or code
+        g = groups.setdefault(code, Entry(name, None, [], code))
+        g.rows += e.rows
+        if e.value is not None:
+            g.value = (g.value or Decimal(0)) + e.value
+    return list(groups.values())
+
+
+def _in_scope(cells: dict, scope: EntityRef) -> bool:
+    if scope.kind == "catalogue":
+        level, _, value = scope.key.partition(":")
+        return cells.get(level) == value
+    cell = SCOPE_CELLS.get(scope.kind)
+    if cell is None:
+        return True
+    value = cells.get(cell, "")
+    if scope.kind in ("function_subject", "economic_subject", "gov_economic_subject"):
+        return value.startswith(scope.key)
+    return value == scope.key
+
+
+def money(value: Decimal, unit: str) -> str:
+    """万元 with two decimals (as printed), 元 without trailing zeros beyond cents."""
+    if unit == "万元":
+        return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    if unit == "元":
+        q = value.quantize(CENT, rounding=ROUND_HALF_UP)
+        return str(q.quantize(Decimal(1))) if q == q.to_integral_value() else str(q)
+    return str(value)
+
+
+def basis(sources: list[dict], limit: int = 3) -> str:
+    labels = list(dict.fromkeys(s["label"] for s in sources))
+    if not labels:
+        return ""
+    return "（" + "、".join(labels[:limit]) + ("等" if len(labels) > limit else "") + "）"
+
+
+def as_sources(raw: list[dict]) -> list[Source]:
+    seen: set[tuple] = set()
+    out = []
+    for s in raw:
+        source = Source(**{k: v for k, v in s.items() if k in Source.model_fields})
+        if source.key() not in seen:
+            seen.add(source.key())
+            out.append(source)
+    return out
+
+
+def refuse(why: str = "") -> PlanResult:
+    return PlanResult(answer=f"{NOT_FOUND}。{why}".rstrip("。") + ("。" if why else ""), refused=True)

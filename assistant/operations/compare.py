@@ -1,0 +1,56 @@
+"""Two operands compared: the difference (差额) and the share (占比, A ÷ B × 100)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP
+
+from assistant.contract import Item, PlanResult
+from assistant.operations import Operation, register
+from assistant.operations.base import CENT, Context, Figure, PlanError, as_sources, basis, money
+
+
+def _pair(ctx: Context) -> tuple[Figure, Figure]:
+    if len(ctx.plan.operands) != 2:
+        raise PlanError("比较需要两个对象")
+    a, b = (ctx.figure(o) for o in ctx.plan.operands)
+    if a.unit != b.unit:
+        raise PlanError(f"{a.label}（{a.unit}）和{b.label}（{b.unit}）单位不同，无法比较")
+    return a, b
+
+
+@register
+class Difference(Operation):
+    names = ("difference",)
+    verbs = {"difference": "求差额（前者减后者）"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        a, b = _pair(ctx)
+        delta = a.value - b.value
+        value, unit, conversion = ctx.convert(Figure("差额", abs(delta), a.unit))
+        word = "多" if delta >= 0 else "少"
+        sources = a.sources + b.sources
+        return PlanResult(
+            answer=f"{a.label}比{b.label}{word}{money(value, unit)}{unit}（{a.value} − {b.value}）{basis(sources)}。",
+            value=money(value, unit), unit=unit, formula=conversion or f"{a.value} - {b.value} = {delta}",
+            items=[Item(name=a.label, value=str(a.value), unit=a.unit), Item(name=b.label, value=str(b.value), unit=b.unit)],
+            sources=as_sources(sources))
+
+
+@register
+class Share(Operation):
+    names = ("share",)
+    verbs = {"share": "求占比（前者 ÷ 后者 × 100%）"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        a, b = _pair(ctx)
+        if b.value == 0:
+            raise PlanError(f"{b.label}为0，无法计算占比")
+        pct = (a.value / b.value * 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        sources = a.sources + b.sources
+        return PlanResult(
+            answer=f"{pct}%：{a.label}{a.value}{a.unit} ÷ {b.label}{b.value}{b.unit} × 100{basis(sources)}。",
+            value=str(pct), unit="%", formula=f"{a.value} / {b.value} * 100 = {pct}",
+            items=[Item(name=a.label, value=str(a.value), unit=a.unit), Item(name=b.label, value=str(b.value), unit=b.unit)],
+            sources=as_sources(sources))
+
+

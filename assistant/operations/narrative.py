@@ -1,0 +1,213 @@
+"""What the narrative (预算情况说明, 名词解释, 部门概况) states: changes, reasons, terms, counts, passages."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.contract import PlanResult
+from assistant.entities import normalize
+from assistant.operations import Operation, register
+from assistant.operations.base import Context, Figure, PlanError, as_sources, money, refuse
+from assistant.tools import ToolError, alignment
+
+
+def _subject(ctx: Context) -> str:
+    entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+    return "" if entity is None else entity.key if entity.kind == "fact" else entity.name
+
+
+def _stated_like(ctx: Context) -> str | None:
+    """The narrative subject with a stated change that the question's words spell (一般公共预算拨款 →
+    一般公共预算当年拨款): all its characters but at most two found in order in the question."""
+    topic = normalize(ctx.plan.topic or "")
+    best = None
+    for fact in ctx.toolbox.store.facts(ctx.doc_id):
+        subject = normalize(fact.subject)
+        if fact.change is None or len(subject) < 4:
+            continue
+        found = alignment(subject, topic)[0]
+        if found >= len(subject) - 2 and found >= 4 and (best is None or found > best[0]):
+            best = (found, fact.subject)
+    return best[1] if best else None
+
+
+def _cite(source: dict) -> str:
+    return f"（{source['label']}：{source['text']}）"
+
+
+@register
+class Change(Operation):
+    """The year-on-year change the narrative states (比上年增加/减少), as an amount or a percentage."""
+
+    names = ("change",)
+    verbs = {"change": "取说明中与上年相比的变化"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        try:
+            result = ctx.toolbox.change(ctx.doc_id, _subject(ctx))
+        except ToolError:
+            result = {"change": None, "subject": _subject(ctx)}
+        if result.get("change") is None and (fact := _stated_like(ctx)):
+            result = ctx.toolbox.change(ctx.doc_id, fact)
+        if result.get("change") is None:
+            return refuse(f"说明中没有给出{result['subject']}与上年相比的变化。")
+        change = Decimal(result["change"])
+        direction = result["direction"] or ("增加" if change > 0 else "减少" if change < 0 else "持平")
+        note = f"{result['note']}；" if result.get("note") else ""
+        source = result["sources"][0]
+        basis = f"（{note}{source['label']}：{source['text']}）"
+        prev_year = (result.get("year") or 1) - 1
+        if ctx.plan.percent and result.get("change_pct") is not None:
+            pct = abs(Decimal(result["change_pct"]))
+            word = "增长" if change > 0 else "下降"
+            return PlanResult(answer=f"{pct}%：{result['subject']}比{prev_year}年{word}{pct}%{basis}", value=str(pct),
+                              unit="%", sources=as_sources(result["sources"]))
+        value, unit, conversion = ctx.convert(Figure(result["subject"], abs(change), result["unit"]))
+        asked = re.search(r"原因|为什么|为何|为啥", ctx.plan.topic or "")
+        reason = f"主要原因：{result['reason']}。" if result.get("reason") and asked else ""
+        text = (f"{direction}{money(value, unit)}{unit}：{result['subject']}{result['year']}年预算{result['amount']}"
+                f"{result['unit']}，比{prev_year}年{direction}{money(value, unit)}{unit}")
+        return PlanResult(answer=text + basis + reason, value=money(value, unit), unit=unit, formula=conversion,
+                          sources=as_sources(result["sources"]))
+
+
+@register
+class Previous(Operation):
+    """Last year's figure, derived from this year's and the stated change."""
+
+    names = ("previous",)
+    verbs = {"previous": "由说明中的变化推算上一年的数"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+        if entity is None or entity.kind != "fact":
+            return refuse("文档只有本年度的预算，没有单列上一年的这项数据。")
+        result = ctx.toolbox.change(ctx.doc_id, entity.key)
+        if result.get("previous") is None:
+            return refuse(f"说明中没有给出{entity.name}与上年的比较，无法推算上一年的数。")
+        value, unit, _ = ctx.convert(Figure(entity.name, Decimal(result["previous"]), result["unit"]))
+        source = result["sources"][0]
+        return PlanResult(answer=f"{result['previous_year']}年为{money(value, unit)}{unit}：由{result['year']}年"
+                                 f"{result['amount']}{result['unit']}与变化{result['change']}{result['unit']}推算"
+                                 f"{_cite(source)}", value=money(value, unit), unit=unit, formula=result["formula"],
+                          sources=as_sources(result["sources"]))
+
+
+@register
+class Reason(Operation):
+    names = ("reason",)
+    verbs = {"reason": "查说明中的原因"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+        if entity is not None and entity.kind == "fact":
+            result = ctx.toolbox.change(ctx.doc_id, entity.key)
+            if result.get("reason"):
+                return PlanResult(answer=f"{result['reason']}。{_cite(result['sources'][0])}",
+                                  sources=as_sources(result["sources"]))
+        return describe(ctx, must=["原因"])
+
+
+@register
+class Define(Operation):
+    names = ("define",)
+    verbs = {"define": "查名词解释"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        term = ctx.plan.topic or ""
+        result = ctx.toolbox.define(ctx.doc_id, term) if term else {"definition": None}
+        if result.get("definition"):
+            return PlanResult(answer=f"{term}：{result['definition']}。（{result['sources'][0]['label']}）",
+                              sources=as_sources(result["sources"]))
+        return describe(ctx)
+
+
+@register
+class Describe(Operation):
+    """A passage of the narrative, or a project's 绩效目标, that says what was asked."""
+
+    names = ("describe",)
+    verbs = {"describe": "查说明文字"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        return describe(ctx)
+
+
+def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
+    entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+    if entity is not None and entity.kind == "project" and not must:
+        result = ctx.toolbox.indicators(ctx.doc_id, entity.key, "")
+        if result.get("goal"):
+            return PlanResult(answer=f"{entity.name}的绩效目标：{result['goal']}（预算13表·{entity.name}）",
+                              sources=as_sources([{"document": ctx.doc_id, "source": ctx.doc["source"], "kind": "table",
+                                                   "table": "13", "label": f"预算13表·{entity.name}"}]))
+    named = [o.entity for o in ctx.plan.operands if o.entity is not None and o.entity.kind != "department"]
+    if not named and re.search(r"管什么|管啥|管不管|负责|管哪些|干什么的|是干嘛的|做什么的|职能|职责|承担", ctx.plan.topic or ""):
+        return duties(ctx)
+    words = [o.entity.name for o in ctx.plan.operands if o.entity] + (must or [])
+    topic = [t for t in re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", ctx.plan.topic or "")]
+    query = ctx.plan.topic or " ".join(words)
+    result = ctx.toolbox.search(ctx.doc_id, query, 5, "narrative", words + topic)
+    best = None
+    for hit in result["hits"]:
+        for sentence in hit["sentences"][:1]:
+            s = normalize(sentence)
+            score = sum(normalize(w) in s for w in words) * 2 + sum(t in s for t in topic)
+            if best is None or score > best[0]:
+                best = (score, sentence, hit)
+    if best is None or best[0] < 2:
+        raise PlanError("说明中没有找到这方面的表述")
+    _, sentence, hit = best
+    return PlanResult(answer=f"{sentence.strip()}（{hit['source']['label']}）", sources=as_sources([hit["source"]]))
+
+
+def duties(ctx: Context) -> PlanResult:
+    """What the department is responsible for (主要职能): the duty lines that share the most words with the question,
+    or all of them when the question names no field."""
+    passages = [p for p in ctx.toolbox.store.passages(ctx.doc_id) if p.kind == "narrative" and "职能" in (p.section or "")]
+    if not passages:
+        raise PlanError("文档中没有主要职能的说明")
+    department = normalize(ctx.doc.get("department") or "")
+    topic = "".join(ch for ch in normalize(ctx.plan.topic or "") if ch not in department and ch not in "管什么的负责职能哪些工作？?")
+    lines = []
+    for p in passages:
+        body = p.text[len(p.section) + 1 :] if p.section and p.text.startswith(p.section) else p.text
+        for line in re.split(r"(?<=[。；])|(?=\d+[.．、])", body):
+            line = line.strip()
+            if len(line) >= 6:
+                score = sum(1 for i in range(len(topic) - 1) if topic[i : i + 2] in normalize(line))
+                lines.append((score, line, p))
+    best = max((s for s, _, _ in lines), default=0)
+    chosen = [t for t in lines if t[0] == best and best > 0] or lines
+    shown = "".join(line for _, line, _ in chosen[:12])
+    p = chosen[0][2]
+    source = {"document": ctx.doc_id, "source": ctx.doc["source"], "kind": "passage", "section": p.section,
+              "passage": p.id, "lines": [p.line_start, p.line_end], "label": p.section.split(" › ")[-1], "text": shown}
+    return PlanResult(answer=f"{shown}（{source['label']}）", sources=as_sources([source]))
+
+
+@register
+class StatedCount(Operation):
+    """A count the narrative states (机构、车辆、项目个数 …), matched by its subject and counting word."""
+
+    names = ("stated_count",)
+    verbs = {"stated_count": "取说明中的数量"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        topic = ctx.plan.topic or ""
+        counter = next(iter(re.findall(r"(?:几|多少)(\w)", topic)), "个")
+        result = ctx.toolbox.counts(ctx.doc_id)
+        best = None
+        for c in result["counts"]:
+            if counter not in "个项" and c["unit"] != counter:
+                continue
+            subject = normalize(c["subject"])
+            score = sum(ch in topic for ch in subject) / max(len(subject), 1)
+            if score >= 0.5 and (best is None or score > best[0]):
+                best = (score, c)
+        if best is None:
+            raise PlanError("说明中没有给出这个数量")
+        c = best[1]
+        return PlanResult(answer=f"{c['subject']}共{c['value']}{c['unit']}{_cite(c['source'])}", value=c["value"],
+                          unit=c["unit"], sources=as_sources([c["source"]]))
