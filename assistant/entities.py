@@ -205,7 +205,7 @@ class Catalog:
         for m in _YEAR.finditer(q):
             free[m.start() : m.end()] = [False] * (m.end() - m.start())
         for m in _CODE.finditer(q):
-            hits = [e for e in self.entities if e.key == m.group() and e.kind.endswith("subject")]
+            hits = [e for e in self.entities if e.key == m.group() and (e.kind.endswith("subject") or e.kind == "unit")]
             if hits:
                 mention = Mention(m.group(), m.start(), m.end(), [Match(e, m.start(), m.end(), 50.0, True) for e in hits])
                 free[m.start() : m.end()] = [False] * (m.end() - m.start())

@@ -58,9 +58,10 @@ class AmountFilter(BaseModel):
 
 
 class NameFilter(BaseModel):
-    """A test on a row's name: contains, starts with, ends with or equals a text; maybe negated."""
+    """A test on a row's name: contains, starts with, ends with or equals a text, or holds all its words
+    (背街小巷整治 → 背街小巷 and 整治); maybe negated."""
 
-    mode: Literal["contains", "startswith", "endswith", "equals"] = "contains"
+    mode: Literal["contains", "startswith", "endswith", "equals", "words"] = "contains"
     text: str
     negate: bool = False
 
@@ -122,7 +123,7 @@ def describe_amount(f: AmountFilter) -> str:
 
 
 def describe_name(f: NameFilter) -> str:
-    word = {"contains": "含", "startswith": "以", "endswith": "以", "equals": "为"}[f.mode]
+    word = {"contains": "含", "startswith": "以", "endswith": "以", "equals": "为", "words": "含词"}[f.mode]
     tail = {"startswith": "开头", "endswith": "结尾"}.get(f.mode, "")
     return f"名称{'不' if f.negate else ''}{word}“{f.text}”{tail}"
 

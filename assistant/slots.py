@@ -84,6 +84,7 @@ NAME_PATTERNS: list[tuple[str, bool, str]] = [
     ("contains", False, r"(?:跟|和|与|同)" + _Q + r"([^”\"’」』，。？?,\s]{2,12}?)" + _QE
      + r"(?:有关|相关|沾边|挂钩|有关系|搭边|沾点边)(?:的|系的)"),
     ("contains", False, r"(?:涉及|关于)[“\"‘「『]([^”\"’」』]{1,12})[”\"’」』]的"),
+    ("words", False, r"([\u4e00-\u9fff]{2,10}?)(?:相关|有关|方面)的(?=那些|那几个|几个|这些|项目)"),
     ("contains", False, _Q + r"([^”\"’」』，。？?,\s的0-9（）()-]{2,6}?)" + _QE + r"(?<!分)类(?:的)?项目"),
 ]
 
@@ -115,7 +116,7 @@ def _membership(text: str) -> tuple[list[Membership], str]:
     found = []
     for table, words in MEMBER_TABLES.items():
         for present, verb in ((False, _NEG), (True, _POS)):
-            m = re.search(verb + r"(?:" + words + r")(?:预算|明细|项目)*(?:[（(]预算\d+表[)）])?"
+            m = re.search(verb + r"(?:" + words + r")(?:预算|明细|项目|表)*(?:[（(](?:预算)?\d+表[)）])?"
                           r"(?:表|清单|目录|名单|里|中|范围|明细)*(?:里|中|的|内|$|，|,|？|\?)", text)
             if m is None and table == "13":
                 m = re.search(r"(没有|有)(?:设定?|设置|填报)?(?:" + words + r")的", text)
@@ -140,6 +141,7 @@ def _table(text: str) -> tuple[str | None, str]:
 
 def read_slots(text: str) -> Slots:
     """Name, amount and membership filters and the asked unit; the question with them masked."""
+    text = re.sub(r"[（(]含[）)]", "", text)  # 100万元(含)到200万元(含): bounds are inclusive anyway
     slots = Slots(text=text, masked=text)
     slots.members, masked = _membership(text)
     for mode, negate, pattern in NAME_PATTERNS:

@@ -285,8 +285,9 @@ class Toolbox:
             "sources": [],
         }
 
-    def indicators(self, doc: str, project: str | None = None, query: str = "") -> dict:
-        """Performance targets (预算13表) of a project — or of all projects — best match to ``query`` first."""
+    def indicators(self, doc: str, project: str | None = None, query: str = "", level2: str = "") -> dict:
+        """Performance targets (预算13表) of a project — or of all projects — best match to ``query`` first;
+        ``level2`` keeps one class of targets (数量指标, 成本指标 …)."""
         d = self.document(doc)
         projects = [p for p in self.store.projects(d["doc_id"]) if project in (None, "", p.name)]
         if project and not projects:
@@ -297,7 +298,7 @@ class Toolbox:
             counters |= set(TIME_UNITS)
         found = []
         for p in projects:
-            for ind in p.indicators:
+            for ind in (i for i in p.indicators if level2 in i.level2):
                 name = normalize(ind.level3)
                 score = _overlap(name, q) if q else 0.0
                 unit = normalize(ind.measure_unit).removeprefix("个")[:1]

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from assistant.contract import Candidate, PlanResult
 from assistant.entities import Catalog, normalize
-from assistant.lexicon import ATTRIBUTE_WORDS, DISTRICTS, MEASURES, OUT_OF_SCOPE, THREE_PUBLIC_PARTS
+from assistant.lexicon import (
+    ATTRIBUTE_WORDS,
+    DISTRICTS,
+    MEASURES,
+    OUT_OF_SCOPE,
+    PROCUREMENT_CLASSES,
+    THREE_PUBLIC_PARTS,
+)
 from assistant.operations.base import NOT_FOUND
 from assistant.plan import EntityRef, Operand, QueryPlan, RowSet
 from assistant.slots import LAST_YEAR, NEXT_YEAR, ORDINAL, QUOTED, YEAR, Slots, ordinal, read_slots
@@ -38,15 +45,15 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     ("reason", r"原因|为什么|为何|为啥|怎么会|咋回事"),
     ("describe", r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
                  r"目标是什么|管什么|管啥|管不管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|吗[？?!！。]*$"),
-    ("change", r"(比|较|相比|对比|和|跟)(上|去|前)年|比20\d\d年|比上一年|同比|增幅|降幅|增长率|下降率|变化|增减|"
+    ("change", r"(比|较|相比|对比|和|跟)(上|去|前)年|(比|较|相比|对比)\s*20\d\d年|比上一年|同比|增幅|降幅|增长率|下降率|变化|增减|"
                r"(涨|降|增|减|少|多)了(百分之|多少|几)"),
     ("share", r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成"),
     ("rank", r"最(多|大|高|贵|少|小|低|便宜|省|烧钱)|排名|排第|排行|第" + ORDINAL + r"(名|位|大|多|高|贵|少|小)|前"
      + ORDINAL + r"(名|个|项|位|大)?|倒数|从高到低|从大到小|从多到少|从低到高|从小到大|依次"),
-    ("count", r"几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
+    ("count", r"(?<![那这哪])几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
               r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|个数|数量|项数"),
     ("difference", r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,4}?多少|相差|差(额|距|多少)|差了|差几"),
-    ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起|加总|累计"),
+    ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起|加总|累计|加一块|一块儿?多少"),
     ("avg", r"平均"),
 ]
 FOLLOW_UP = re.compile(r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用)")
@@ -54,7 +61,7 @@ PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百�
 GROUP_WORDS = [("unit", r"各(个)?单位|每个单位|按单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
                ("function", r"各(个)?(功能分类)?科目|每个科目|按(功能分类)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
                             r"不同的?.{0,6}(功能分类)?科目"),
-               ("economic", r"按经济分类|各经济分类|哪个经济分类|各(类|项)支出用途|经济科目")]
+               ("economic", r"按(部门|政府)?经济分类|各(部门|政府)?经济分类|哪个经济分类|各(类|项)支出用途|经济科目")]
 MONEY_WORDS = re.compile(r"多少钱|花了|花多少|要花|预算|经费|资金|拨了|拨款|万元|块钱|付多少|要付|贵|钱|换成元|折合|换算|"
                          r"总额|金额")
 INDICATOR_WORDS = re.compile(r"指标|目标值|绩效目标|要求|达到|不低于|不少于|率|多久|多长时间|时限|响应|几天|几小时|几分钟|"
@@ -70,7 +77,7 @@ NUMERIC = {"value", "sum", "avg", "count", "max", "min", "top", "bottom", "rank"
 EXPLAINED = re.compile("|".join(p for _, p in INTENT_PATTERNS) + "|" + "|".join(p for _, p in GROUP_WORDS)
                        + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
                          r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|"
-                         r"一般公共预算|财政拨款|当年|年度|本级|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
+                         r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
                          r"指导性目录|目录|一级|二级|三级|类别|多大|比例|比重|占比|"
                          r"(这|那)[一二两三四五六七八九十几0-9]+(个|项)[\u4e00-\u9fff]{0,4}项目|"
                        + "|".join(d.removesuffix("区") + "区?" for d in DISTRICTS))
@@ -100,7 +107,7 @@ class Reading:
 def read(text: str, catalog: Catalog) -> Reading:
     slots = read_slots(text)
     q, mentions = catalog.resolve(slots.masked)
-    mentions_d = _subject_prefixes(q, [m.as_dict() for m in mentions], catalog)
+    mentions_d = _own_unit(q, _classes(q, _subject_prefixes(q, [m.as_dict() for m in mentions], catalog), catalog), catalog)
     intents = [name for name, pattern in INTENT_PATTERNS if re.search(pattern, slots.masked)]
     outside = "".join("，" if any(a <= i < b for a, b in (m["span"] for m in mentions_d)) else c for i, c in enumerate(q))
     return Reading(text=text, slots=slots, intents=intents, years=[int(y) for y in YEAR.findall(outside)],
@@ -121,6 +128,58 @@ def _subject_prefixes(q: str, mentions: list[dict], catalog: Catalog) -> list[di
         mentions.append({"text": q[start : m.end()], "span": [start, m.end()], "candidates": [
             {"kind": "function_subject", "key": code, "name": name or code, "score": 50.0, "full": True}]})
     return sorted(mentions, key=lambda x: x["span"][0])
+
+
+THREE_PUBLIC_TOTAL = next(iter(THREE_PUBLIC_PARTS))
+
+
+def _parent_part(name: str) -> str | None:
+    return next((parent for parent, parts in THREE_PUBLIC_PARTS.items() if name in parts), None)
+
+
+def _descendants(parent: str) -> list[str]:
+    out = []
+    for part in THREE_PUBLIC_PARTS.get(parent, ()):
+        out += [part, *_descendants(part)]
+    return out
+
+
+def _part_stem(column: str) -> str:
+    """公务用车加油 → 加油, 因公出国（境）费用 → 出国, 公务接待费 → 接待: the word people use for a part."""
+    stem = re.sub(r"^(公务用车|公务|因公)|（境）|费用$|费$", "", column)
+    return stem if len(stem) >= 2 and stem != "其他" else ""
+
+
+def _free(q: str, mentions: list[dict], start: int, end: int) -> bool:
+    return not any(a < end and start < b for a, b in (m["span"] for m in mentions))
+
+
+def _add(mentions: list[dict], q: str, start: int, end: int, entity) -> list[dict]:
+    mention = {"text": q[start:end], "span": [start, end],
+               "candidates": [entity.as_dict() | {"score": 50.0, "full": True}]}
+    return sorted([*mentions, mention], key=lambda x: x["span"][0])
+
+
+def _classes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
+    """政府采购里货物类: a class of 预算05表 named by its plain word."""
+    if "采购" not in q:
+        return mentions
+    for word in PROCUREMENT_CLASSES:
+        at = q.find(word)
+        found = [e for e in catalog.by_kind("catalogue") if e.key.startswith("采购类别:") and e.name == word]
+        if at >= 0 and len(found) == 1 and _free(q, mentions, at, at + len(word)):
+            mentions = _add(mentions, q, at, at + len(word), found[0])
+    return mentions
+
+
+def _own_unit(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
+    """本级的项目: the one unit whose name ends in 本级 (a generic word, so never matched on its own)."""
+    at = q.find("本级")
+    own = [e for e in catalog.by_kind("unit") if e.name.endswith("本级")]
+    including = at > 0 and re.search(r"(含|包括|连同|加上)$", q[max(0, at - 2) : at])  # 几个单位（含本级）
+    if at >= 0 and len(own) == 1 and not including and _free(q, mentions, at, at + 2):
+        mentions = _add(mentions, q, at, at + 2, own[0])
+    return mentions
 
 
 def _pick(mention: dict, prefer: tuple[str, ...]) -> dict | None:
@@ -184,7 +243,7 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
                 out[-1].within.append({"kind": "total", "key": out[-1].measure, "name": out[-1].measure})
             out[-1].measure, out[-1].end = measure, end
             continue
-        if out and re.fullmatch(r"(里面?|中|之中|当中|中的|里的|下面?的?)", gap) and out[-1].entity["kind"] in (
+        if out and re.fullmatch(r"(里面?|中|之中|当中|中的|里的|下面?的?)[，,]?", gap) and out[-1].entity["kind"] in (
                 "total", "three_public", "fact") and entity["kind"] not in SCOPES:
             # 基本支出里的公用经费, 基本支出里“50201-办公经费”: the part, read within the whole
             outer = out.pop()
@@ -246,6 +305,9 @@ class Parser:
         r = self.read(text)
         earlier = None
         follow = bool(previous) and bool(FOLLOW_UP.search(text) or len(text) <= 12 or not r.mentions)
+        if follow and previous and "采购" in previous and "采购" not in text and any(
+                w in text for w in PROCUREMENT_CLASSES):
+            r = self.read("政府采购" + text)  # 服务类的呢: a class of the procurement asked about before
         if follow and previous:
             earlier_parse = self.parse(previous, [])
             earlier = (self.read(previous), earlier_parse if isinstance(earlier_parse, QueryPlan) else None, said)
@@ -326,10 +388,13 @@ class Parser:
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))
-        asks_amount = re.search(r"(年|去年|上年)的?(预算|预算数|金额|安排)?(数)?(是|为|有)?多少", r.text)
-        if previous_year and intent not in ("count", "describe") and (
-                intent not in ("change", "reason") or (asks_amount and "比" not in r.text)):
-            intent = "previous"
+        derived = re.search(r"推算|倒推|推出|推导|算出|反推", r.text)
+        asks_change = re.search(r"(比|较|相比|对比|同比).{0,14}(增加|减少|增长|下降|多|少|变化|增减|涨|降)|"
+                                r"(增加|减少|增长|下降|变化|涨|降)了?(多少|几|百分之)|增幅|降幅|增长率|下降率", r.text)
+        if previous_year and intent not in ("count", "reason") and (derived or not asks_change):
+            intent = "previous"  # 2023年的预算数是多少（能推出来吗）: last year's figure, derived
+        elif previous_year and asks_change and intent in ("value", "previous", "describe", "difference"):
+            intent = "change"
         build = getattr(self, f"_plan_{intent}")
         plan = build(r, earlier)
         if isinstance(plan, QueryPlan):
@@ -378,26 +443,22 @@ class Parser:
         return bool((projects or previous_project) and len(r.leftover) >= 2)
 
     def _siblings(self, r: Reading, ops: list[_Op]) -> list[_Op]:
-        """公车加油费和维修费: a name listed after a “三公” part is another part of the same item."""
-        for prev, op in zip(ops, ops[1:], strict=False):
-            if prev.entity["kind"] == "three_public" and op.entity["kind"] != "three_public":
-                stem = r.question[op.start : op.end].removesuffix("费")
-                parts = [e for e in self.catalog.by_kind("three_public") if stem and stem in e.name]
-                if len(parts) == 1:
-                    op.entity = parts[0].as_dict()
-        if ops and (ops[-1].entity["kind"] == "three_public" or ops[-1].entity["name"] in THREE_PUBLIC_PARTS):
-            tail = re.match(r"费?(?:和|与|及|、|还有|加|中|里|中的|里的|的)([\u4e00-\u9fff]{1,6}?)费?"
-                            r"(?=加|一共|合计|总共|的|预算|是|有|多少|$|，|？|\?)", r.question[ops[-1].end :])
-            stem = tail.group(1) if tail else ""
-            parts = [e for e in self.catalog.by_kind("three_public") if stem and stem in e.name]
-            if len(parts) == 1 and parts[0].name != ops[-1].entity["name"]:
-                at = ops[-1].end + tail.start(1)
-                part = _Op(parts[0].as_dict(), list(ops[-1].within), None, at, at + len(stem))
-                if tail.group(0).lstrip("费")[:1] in "中里的":
-                    part.within = [*part.within, ops[-1].entity]
-                    ops[-1] = part  # 运行维护费中保险费: the part itself, within its parent
-                else:
-                    ops.append(part)
+        """公车加油费和维修费, 三公经费里加油和保险两项: parts of a “三公” item named by their short words."""
+        for i, op in enumerate(ops):
+            name = THREE_PUBLIC_TOTAL if op.entity["key"] == "“三公”经费" else op.entity["name"]
+            parent = name if name in THREE_PUBLIC_PARTS else _parent_part(name) if op.entity["kind"] == "three_public" else None
+            if parent is None:
+                continue
+            rest = r.question[op.end :]
+            found = [c for c in _descendants(parent) if c != name and _part_stem(c) and _part_stem(c) in rest]
+            if not found:
+                continue
+            spans = [(op.end + rest.find(_part_stem(c)), len(_part_stem(c))) for c in found]
+            parts = [_Op({"kind": "three_public", "key": c, "name": c}, [*op.within, op.entity] if name == parent else
+                         list(op.within), None, at, at + n) for c, (at, n) in zip(found, spans, strict=True)]
+            later = [o for o in ops[i + 1 :] if not any(o.start < p.end and p.start < o.end for p in parts)]
+            keep = [] if name == parent else [op]  # 加油和保险两项: the parts, not their parent
+            return [*ops[:i], *keep, *parts, *later]
         return ops
 
     def _operands(self, r: Reading, earlier: tuple | None, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
@@ -418,6 +479,9 @@ class Parser:
         elif before and len(ops) == 1 and not ops[0].within and before[-1].within:
             if ops[0].entity["kind"] not in SCOPES:
                 ops[0].within = before[-1].within
+        elif (before and len(ops) == 1 and before[-1].entity["kind"] == "unit" and ops[0].entity["kind"] == "total"
+              and _measure_word(ops[0].entity["name"]) and (REFERS_BACK.search(r.text) or FOLLOW_UP.search(r.text))):
+            return [_Op(before[-1].entity, list(before[-1].within), _measure_word(ops[0].entity["name"]), 0, 0)]
         elif before and len(ops) == 1 and not ops[0].within and before[-1].entity["kind"] == "unit" and (
                 ops[0].entity["kind"] in ("function_subject", "economic_subject") and REFERS_BACK.search(r.text)):
             ops[0].within = [before[-1].entity]  # 信息中心…？ 它交的职业年金是多少？
@@ -429,9 +493,20 @@ class Parser:
 
     # -- row sets ------------------------------------------------------------
 
-    def _row_set(self, r: Reading) -> tuple[RowSet, str | None]:
-        """Which table a question over many rows means, the filters its words imply, and a grouping."""
+    def _row_set(self, r: Reading, earlier: tuple | None = None) -> tuple[RowSet, str | None]:
+        """Which table a question over many rows means, the filters its words imply, and a grouping.
+
+        A follow-up that starts 其中/这些/里面 and names no rows of its own keeps the previous question's rows."""
         text = r.masked
+        previous = earlier[1] if earlier else None
+        if (previous is not None and previous.operands and previous.operands[0].rows is not None
+                and re.match(r"^(其中|这些|里面|这里面|当中|那这些|那其中)", r.text)
+                and not r.slots.table and not any(m["candidates"] for m in r.mentions)):
+            rows = previous.operands[0].rows.model_copy(deep=True)
+            rows.names += r.slots.names
+            rows.amounts += r.slots.amounts
+            rows.members += r.slots.members
+            return rows, previous.group_by
         rows = RowSet(table="04", names=list(r.slots.names), amounts=list(r.slots.amounts),
                       members=list(r.slots.members))
         if re.search(r"政府购买服务|购买服务", text):
@@ -562,7 +637,11 @@ class Parser:
             if len(ops) < 2:
                 return self._not_found(r)
             left, right = ops[:1], ops[1:2]
-        return QueryPlan(operation="difference", operands=[left[0].operand(), right[0].operand()])
+        first, second = left[0], right[0]
+        if second.entity["kind"] in SCOPES and first.entity["kind"] not in SCOPES and first.within:
+            # 信息中心的住房公积金比本级少多少: the same thing, of the other unit
+            second = _Op(first.entity, [second.entity], first.measure, second.start, second.end)
+        return QueryPlan(operation="difference", operands=[first.operand(), second.operand()])
 
     def _plan_share(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         word = "占" if "占" in r.question else "相当于"
@@ -577,6 +656,9 @@ class Parser:
         elif left:
             inside = len(left) > 1 and re.fullmatch(r"(里|中|之中|当中|其中|里面|的)+", r.question[left[-2].end : left[-1].start])
             numerator = (left[-1] if inside else left[0]).operand()  # 三公经费里公务用车加油占…: the part
+        if numerator is not None and not right and numerator.within and numerator.within[-1].kind in (
+                "total", "three_public", "fact"):
+            right = [_Op(numerator.within[-1].model_dump(), [], None, 0, 0)]  # 政府采购里货物类占采购总额
         if not right and len(left) >= 2 and re.search(r"在.*(中|里|之中|当中)", r.question[: at]):
             numerator, right = left[0].operand(), left[1:2]  # 公用经费在基本支出中占多大比例
         if not right and earlier is not None and not re.search(r"全|总|整个|整体", r.masked[at:] if at >= 0 else ""):
@@ -588,16 +670,12 @@ class Parser:
             before = operands(earlier[0])
             if before:
                 numerator = before[-1].operand()
-        if numerator is not None and not right and numerator.within and numerator.within[-1].kind in (
-                "total", "three_public", "fact"):
-            whole = numerator.within[-1]  # 三公经费中因公出国（境）费用占比: the part of its whole
-            return QueryPlan(operation="share", operands=[numerator, Operand(entity=whole)])
         if numerator is None or not right:
             return self._not_found(r)
         return QueryPlan(operation="share", operands=[numerator, right[0].operand()])
 
     def _plan_rank(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
-        rows, group = self._row_set(r)
+        rows, group = self._row_set(r, earlier)
         text = r.masked
         low = bool(re.search(r"最(少|小|低|便宜|省)|倒数|从低到高|从小到大|从少到多", text))
         op, n = ("min" if low else "max"), None
@@ -627,7 +705,7 @@ class Parser:
         counter = next((c for c in "个项户家" if re.search(f"(几|多少|数){c}", text)), None)
         if scoped or r.slots.names or r.slots.amounts or r.slots.members or self._name_set(r) is not None or (
                 re.search(r"项目|政府购买服务|单位|科目", text) and (counter or re.search(r"个数|数量|项数", text))):
-            rows, group = self._row_set(r)
+            rows, group = self._row_set(r, earlier)
             if (name_set := self._name_set(r)) is not None:
                 rows = name_set
             return QueryPlan(operation="count", operands=[Operand(rows=rows, measure=_measure_of(operands(r)))],
@@ -700,8 +778,11 @@ class Parser:
 
     def _plan_indicator(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         project = self._project(r, earlier)
+        quoted = QUOTED.search(r.text)
         topic = r.question
-        if not REFERS_BACK.search(r.text):  # the words that named the project are not the indicator's
+        if quoted and not (project and quoted.group(1) in project["name"]):
+            topic = quoted.group(1)  # “开展应急值守”这个指标: the name it quotes
+        elif not REFERS_BACK.search(r.text):  # the words that named the project are not the indicator's
             for m in r.mentions:
                 if project and any(c["kind"] == "project" and c["key"] == project["key"] for c in m["candidates"]):
                     topic = topic[: m["span"][0]] + "，" * (m["span"][1] - m["span"][0]) + topic[m["span"][1] :]

@@ -210,7 +210,18 @@ def _same(number: Decimal, unit: str, gold: Decimal, gold_unit: str) -> bool:
         return abs(number * MONEY[unit] - gold * MONEY[gold_unit]) <= HALF_CENT * MONEY[gold_unit]
     if gold_unit == "%":  # within 0.005 points
         return unit == "%" and abs(number - gold) <= HALF_CENT
-    return unit == gold_unit and number == gold
+    return _same_count_unit(unit, gold_unit) and number == gold
+
+
+#: Counting words that count the same things (30个项目 = 30项).
+COUNT_SYNONYMS = ({"个", "项"},)
+
+
+def _same_count_unit(unit: str, gold: str) -> bool:
+    """Equal, synonyms (个/项), or a printed unit that lists the gold as its alternative (台(套) states 套)."""
+    if unit == gold or any({unit, gold} <= group for group in COUNT_SYNONYMS):
+        return True
+    return bool(gold) and re.fullmatch(rf"[^()]*\({re.escape(gold)}\)|{re.escape(gold)}\([^()]*\)", unit) is not None
 
 
 def _mentions(text: str) -> list[tuple[Decimal, int, int]]:

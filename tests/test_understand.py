@@ -220,3 +220,53 @@ def test_a_new_operation_is_one_registered_class(assistant, sample_doc_id, proje
         assert result.interpretation == "按 预算04表的项目 取中位数"
     finally:
         del REGISTRY["median_test"]
+
+
+# -- more kinds: attributes, codes, lists of parts, kept row sets, last year's figure ---------
+
+
+def test_a_projects_catalogue_class_is_read_from_its_row(assistant):
+    ans = assistant.ask("东城区信息化促进服务在政府购买服务目录里的三级目录是什么？")
+
+    assert ans.plan.operation == "attribute"
+    assert "信息化协会管理服务" in ans.answer
+    assert {s.table for s in ans.sources} == {"12"}
+
+
+def test_a_unit_named_by_its_code(assistant):
+    ans = assistant.ask("025003单位的预算是多少？")
+
+    assert number(ans) == ("674.59", "万元")
+    assert ans.plan.operands[0].entity.kind == "unit"
+
+
+def test_two_parts_named_after_their_whole_are_added(assistant):
+    ans = assistant.ask("三公经费里公务用车加油和保险两项合计多少？")
+
+    assert number(ans) == ("2.02", "万元")
+    assert [o.entity.name for o in ans.plan.operands] == ["公务用车加油", "公务用车保险"]
+
+
+def test_a_follow_up_inside_the_previous_row_set(assistant, sample_corpus, sample_doc_id):
+    history = [{"role": "user", "content": "政府购买服务有几个项目？"}, {"role": "assistant", "content": "共22个"}]
+    ans = assistant.ask("其中金额最高的那个多少钱？", history=history)
+
+    rows = sample_corpus.store.table(sample_doc_id, "12")["rows"]
+    assert number(ans) == (str(max(r["amounts"]["预算金额"] for r in rows if not r["is_total"])), "万元")
+    assert ans.plan.operands[0].rows.table == "12"
+
+
+def test_last_years_figure_is_derived_even_when_the_change_is_the_means(assistant, sample_doc_id):
+    ans = assistant.ask("按说明里的增减数倒推，2021年科普活动预算数是多少？")
+
+    stated = assistant.toolbox.change(sample_doc_id, "科普活动")
+    assert ans.plan.operation == "previous"
+    assert number(ans) == (f"{Decimal(stated['previous']):.2f}", "万元")
+
+
+def test_a_change_asked_against_a_named_year_is_the_change(assistant, sample_doc_id):
+    ans = assistant.ask("科普活动较2021年减少了多少？")
+
+    stated = assistant.toolbox.change(sample_doc_id, "科普活动")
+    assert ans.plan.operation == "change"
+    assert number(ans) == (f"{abs(Decimal(stated['change'])):.2f}", "万元")

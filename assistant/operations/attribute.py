@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from assistant.contract import PlanResult
+from assistant.entities import strip_code
 from assistant.lexicon import ATTRIBUTES
 from assistant.operations import Operation, register
-from assistant.operations.base import Context, PlanError, as_sources, strip_code
+from assistant.operations.base import Context, PlanError, as_sources
 
 
 @register

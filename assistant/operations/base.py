@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+import jieba
+
 from assistant.contract import PlanResult, Source
 from assistant.entities import normalize
 from assistant.lexicon import THREE_PUBLIC_PARTS
 from assistant.plan import EntityRef, Operand, QueryPlan, RowSet
 from assistant.tools import PRIMARY_MEASURE, Toolbox, row_name
+from index.bm25 import ensure_jieba
 from index.subjects import class_name
 
 NOT_FOUND = "文档中没有这项信息"
@@ -169,7 +172,7 @@ class Context:
         for f in rows.names:
             text = normalize(f.text)
             hit = {"contains": text in name, "startswith": name.startswith(text), "endswith": name.endswith(text),
-                   "equals": name == text}[f.mode]
+                   "equals": name == text, "words": f.mode == "words" and all(w in name for w in words(text))}[f.mode]
             if hit == f.negate:
                 return False
         amount = row["amounts"].get(measure)
@@ -237,6 +240,12 @@ def grouped(ctx: Context, entries: list[Entry]) -> list[Entry]:
         if e.value is not None:
             g.value = (g.value or Decimal(0)) + e.value
     return list(groups.values())
+
+
+def words(text: str) -> list[str]:
+    """The words of a name as jieba cuts them (背街小巷整治 → 背街小巷, 整治)."""
+    ensure_jieba()
+    return [w for w in jieba.lcut(text) if w.strip()]
 
 
 def _in_scope(cells: dict, scope: EntityRef) -> bool:

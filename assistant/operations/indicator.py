@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.contract import Candidate, PlanResult
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, PlanError, as_sources
+
+LEVEL2 = re.compile(r"(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|满意度)指标")
+
+
+def _which(found: list[dict]) -> PlanResult:
+    names = "、".join(f"“{i['name']}”" for i in found[:5])
+    return PlanResult(answer=f"没能确定您问的是哪项绩效指标，可能是：{names}。请问是哪一个？",
+                      candidates=[Candidate(name=i["name"], kind="indicator", score=i["score"]) for i in found[:5]])
 
 
 @register
@@ -16,15 +26,18 @@ class Indicator(Operation):
         entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
         project = entity.key if entity is not None and entity.kind == "project" else None
         topic = ctx.plan.topic or ""
+        level2 = LEVEL2.search(topic)
         found = ctx.toolbox.indicators(ctx.doc_id, project, topic)["indicators"]
+        if level2 and project:  # 它的成本指标定的多少: the targets of that class, one of them or asked which
+            of_class = ctx.toolbox.indicators(ctx.doc_id, project, "", level2.group(1))["indicators"]
+            found = [i for i in found if i in of_class] or of_class
+            if len(found) > 1 and found[0]["coverage"] < 0.5:
+                return _which(found)
         if not found:
             raise PlanError(f"预算13表中没有找到“{topic.strip('，')}”这项指标")
         best = found[0]
         if best["coverage"] < 0.4 and best["score"] < 5 and len(found) > 1:
-            names = "、".join(f"“{i['name']}”" for i in found[:5])  # a weak match: ask which target was meant
-            return PlanResult(answer=f"没能确定您问的是哪项绩效指标，可能是：{names}。请问是哪一个？",
-                              candidates=[Candidate(name=i["name"], kind="indicator", score=i["score"])
-                                          for i in found[:5]])
+            return _which(found)  # a weak match: ask which target was meant
         op = best["operator"]
         shown = f"{op}{best['value']}{best['unit']}" if op in ("≥", "≤", "=") else f"{best['value']}{best['unit']}"
         return PlanResult(answer=f"{shown}：{best['project']}的{best['level2']}“{best['name']}”目标为{shown}"

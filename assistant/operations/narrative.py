@@ -143,7 +143,8 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
                               sources=as_sources([{"document": ctx.doc_id, "source": ctx.doc["source"], "kind": "table",
                                                    "table": "13", "label": f"预算13表·{entity.name}"}]))
     named = [o.entity for o in ctx.plan.operands if o.entity is not None and o.entity.kind != "department"]
-    if not named and re.search(r"管什么|管啥|管不管|负责|管哪些|干什么的|是干嘛的|做什么的|职能|职责|承担", ctx.plan.topic or ""):
+    if not named and re.search(r"管什么|管啥|管不管|负责|管哪些|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担",
+                               ctx.plan.topic or ""):
         return duties(ctx)
     words = [o.entity.name for o in ctx.plan.operands if o.entity] + (must or [])
     topic = [t for t in re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", ctx.plan.topic or "")]
