@@ -44,8 +44,11 @@ def _doc_names(doc: dict) -> list[str]:
     return [normalize(n) for n in (department, core, abbreviation(core) or "") if n and len(n) >= 2]
 
 
-def choose_document(question: str, docs: list[dict], preferred: str | None = None) -> tuple[dict | None, str, list[dict]]:
-    """The document a question is about: by the department and year it names, else the caller's, else the only one.
+def choose_document(
+    question: str, docs: list[dict], preferred: str | None = None
+) -> tuple[dict | None, str, list[dict]]:
+    """The document a question is about: by the department and year it names, else the caller's, else the
+    only one.
 
     Returns (document, refusal message, candidates); exactly one of the first two is set unless
     the choice is ambiguous, when both are empty and ``candidates`` lists the documents.
@@ -53,7 +56,9 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
     if not docs:
         return None, "还没有载入任何预算文档。", []
     q = normalize(question)
-    districts = [d for d in DISTRICTS if d in q or d.removesuffix("区") in q]  # 西城教委: a district by its stem
+    districts = [
+        d for d in DISTRICTS if d in q or d.removesuffix("区") in q
+    ]  # 西城教委: a district by its stem
     if districts:
         docs = [d for d in docs if any(x in (d.get("department") or "") for x in districts)]
         if not docs:
@@ -61,8 +66,12 @@ def choose_document(question: str, docs: list[dict], preferred: str | None = Non
     named = [d for d in docs if any(name in q for name in _doc_names(d))]
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}
-    if preferred:  # the caller's document unless the question names another department; its parser judges years
-        chosen = [d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)]
+    if (
+        preferred
+    ):  # the caller's document unless the question names another department; its parser judges years
+        chosen = [
+            d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)
+        ]
         if chosen:
             return chosen[0], "", []
     if years:
@@ -109,9 +118,14 @@ class Assistant:
                 return payload
         raise AssertionError("steps() always ends with an answer")
 
-    def steps(self, question: str, history: list[Turn | dict] | None = None, doc: str | None = None,
-              ) -> Iterator[tuple[str, Any]]:
-        """The agent's steps as they happen — ("call", ToolCall) and ("result", ToolCall) — then ("answer", Answer)."""
+    def steps(
+        self,
+        question: str,
+        history: list[Turn | dict] | None = None,
+        doc: str | None = None,
+    ) -> Iterator[tuple[str, Any]]:
+        """The agent's steps as they happen — ("call", ToolCall) and ("result", ToolCall) — then
+        ("answer", Answer)."""
         question = (question or "").strip()
         if not question:
             raise QuestionError("问题是空的：请输入一个关于部门预算的问题。")
@@ -121,21 +135,38 @@ class Assistant:
         chosen, refusal, candidates = choose_document(question, self.toolbox.documents(), doc)
         if chosen is None:
             if refusal:
-                yield "answer", Answer(question=question, answer=f"{NOT_FOUND}：{refusal}", refused=True,
-                                       backend=self.backend)
+                yield (
+                    "answer",
+                    Answer(
+                        question=question,
+                        answer=f"{NOT_FOUND}：{refusal}",
+                        refused=True,
+                        backend=self.backend,
+                    ),
+                )
                 return
             names = "、".join(f"{d['department']}{d['year']}年（{d['doc_id']}）" for d in candidates)
-            yield "answer", Answer(question=question, answer=f"已载入多份预算，请指明是哪一份：{names}。", backend=self.backend,
-                                   candidates=[Candidate(name=f"{d['department']}{d['year']}年", kind="document",
-                                                         key=d["doc_id"]) for d in candidates])
+            yield (
+                "answer",
+                Answer(
+                    question=question,
+                    answer=f"已载入多份预算，请指明是哪一份：{names}。",
+                    backend=self.backend,
+                    candidates=[
+                        Candidate(name=f"{d['department']}{d['year']}年", kind="document", key=d["doc_id"])
+                        for d in candidates
+                    ],
+                ),
+            )
             return
         messages: list[BaseMessage] = [SystemMessage(self._system(chosen))]
         messages += [HumanMessage(t.content) if t.role == "user" else AIMessage(t.content) for t in turns]
         messages.append(HumanMessage(question))
         produced: list[BaseMessage] = []
         calls: dict[str, ToolCall] = {}
-        for update in self.graph.stream({"messages": messages}, config={"recursion_limit": RECURSION_LIMIT},
-                                        stream_mode="updates"):
+        for update in self.graph.stream(
+            {"messages": messages}, config={"recursion_limit": RECURSION_LIMIT}, stream_mode="updates"
+        ):
             for node in update.values():
                 for m in (node or {}).get("messages", []):
                     produced.append(m)
@@ -157,21 +188,35 @@ class Assistant:
         for m in produced:
             if isinstance(m, AIMessage):
                 for tc in m.tool_calls:
-                    trace.append(ToolCall(tool=tc["name"], args=tc["args"], result=_parse(results.get(tc["id"]))))
+                    trace.append(
+                        ToolCall(tool=tc["name"], args=tc["args"], result=_parse(results.get(tc["id"])))
+                    )
         final = next((m for m in reversed(produced) if isinstance(m, AIMessage) and not m.tool_calls), None)
         text = str(final.content) if final else NOT_FOUND
         structured = (final.additional_kwargs.get(STRUCTURED) if final else None) or {}
         sources = [Source(**s) for s in structured["sources"]] if structured else _sources(trace)
         plan_text = (structured.get("interpretation"), structured.get("plan")) if structured else ()
-        text, flags = guard(text, [question, doc.get("year"), *plan_text, *[t.args for t in trace],
-                                   *[t.result for t in trace]])
-        answer = Answer(question=question, answer=text, sources=sources, trace=trace, document=doc["doc_id"],
-                        flags=flags, backend=self.backend)
+        text, flags = guard(
+            text,
+            [question, doc.get("year"), *plan_text, *[t.args for t in trace], *[t.result for t in trace]],
+        )
+        answer = Answer(
+            question=question,
+            answer=text,
+            sources=sources,
+            trace=trace,
+            document=doc["doc_id"],
+            flags=flags,
+            backend=self.backend,
+        )
         if structured:
             answer.value, answer.unit = structured.get("value"), structured.get("unit")
             answer.operator, answer.formula = structured.get("operator"), structured.get("formula")
             answer.refused = bool(structured.get("refused"))
-            answer.items = [Item(**{k: v for k, v in i.items() if k in Item.model_fields}) for i in structured.get("items") or []]
+            answer.items = [
+                Item(**{k: v for k, v in i.items() if k in Item.model_fields})
+                for i in structured.get("items") or []
+            ]
             answer.candidates = [Candidate(**c) for c in structured.get("candidates") or []]
             answer.interpretation = structured.get("interpretation") or None
             if structured.get("plan"):

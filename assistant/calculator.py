@@ -28,10 +28,18 @@ _PERCENT = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*%(?!\s*[\d.(])")
 _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
 _OPS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "divide"}
 _KINDS = {
-    ast.Name: "变量名 (name)", ast.Call: "函数调用 (function call)", ast.Attribute: "属性访问 (attribute)",
-    ast.Subscript: "下标 (subscript)", ast.Compare: "比较 (comparison)", ast.BoolOp: "逻辑运算 (boolean op)",
-    ast.IfExp: "条件表达式 (conditional)", ast.Lambda: "lambda", ast.List: "列表 (list)",
-    ast.Tuple: "元组或逗号 (tuple / comma)", ast.Set: "集合 (set)", ast.Dict: "字典 (dict)",
+    ast.Name: "变量名 (name)",
+    ast.Call: "函数调用 (function call)",
+    ast.Attribute: "属性访问 (attribute)",
+    ast.Subscript: "下标 (subscript)",
+    ast.Compare: "比较 (comparison)",
+    ast.BoolOp: "逻辑运算 (boolean op)",
+    ast.IfExp: "条件表达式 (conditional)",
+    ast.Lambda: "lambda",
+    ast.List: "列表 (list)",
+    ast.Tuple: "元组或逗号 (tuple / comma)",
+    ast.Set: "集合 (set)",
+    ast.Dict: "字典 (dict)",
 }
 
 
@@ -51,7 +59,9 @@ class Result:
 def normalise(expression: str) -> str:
     """Turn human forms (全角, ×÷, 1,296.38, 12%) into the small ASCII grammar that is parsed."""
     if not isinstance(expression, str):
-        raise CalculationError(f"表达式必须是字符串 (expression must be a string, got {type(expression).__name__})")
+        raise CalculationError(
+            f"表达式必须是字符串 (expression must be a string, got {type(expression).__name__})"
+        )
     text = expression.strip()
     if len(text) > MAX_LENGTH:
         raise CalculationError(f"表达式过长 (expression longer than {MAX_LENGTH} characters)")
@@ -80,7 +90,11 @@ def calculate(expression: str, places: int | None = None) -> Result:
             value = value.quantize(Decimal(1).scaleb(-places, ctx), ROUND_HALF_UP, Context(prec=200))
         else:  # strip trailing zeros, but keep 260 as Decimal('260') rather than Decimal('2.6E+2')
             value = value.normalize(ctx)
-            value = value.quantize(Decimal(1), context=Context(prec=200)) if value.as_tuple().exponent > 0 else value
+            value = (
+                value.quantize(Decimal(1), context=Context(prec=200))
+                if value.as_tuple().exponent > 0
+                else value
+            )
     except DecimalException as exc:
         raise CalculationError(f"计算失败 (arithmetic error: {type(exc).__name__})") from exc
     if value.is_zero():
@@ -127,13 +141,17 @@ def _eval(node: ast.AST, source: str, ctx: Context) -> Decimal:
             raise CalculationError("除数为零 (division by zero)")
         return _checked(getattr(ctx, _OPS[type(node.op)])(left, right))
     kind = _KINDS.get(type(node), type(node).__name__)
-    raise CalculationError(f"不支持的表达式：{kind} (not allowed: {_clip(ast.get_source_segment(source, node))})")
+    raise CalculationError(
+        f"不支持的表达式：{kind} (not allowed: {_clip(ast.get_source_segment(source, node))})"
+    )
 
 
 def _power(base: Decimal, exponent: Decimal, ctx: Context) -> Decimal:
     """Only small integer exponents: enough for growth rates, too small for 9**9**9."""
     if exponent != exponent.to_integral_value(context=ctx) or exponent.copy_abs() > MAX_POWER:
-        raise CalculationError(f"指数必须是 -{MAX_POWER}..{MAX_POWER} 的整数 (exponent must be a small integer)")
+        raise CalculationError(
+            f"指数必须是 -{MAX_POWER}..{MAX_POWER} 的整数 (exponent must be a small integer)"
+        )
     if base.is_zero() and exponent <= 0:
         raise CalculationError("零的非正数次幂无定义 (0 to a non-positive power is undefined)")
     return _checked(ctx.power(base, int(exponent)))

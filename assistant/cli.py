@@ -28,8 +28,26 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Where the store and index live [env BUDGETQA_DATA_DIR; default ./var]")]
-DocOption = Annotated[str | None, typer.Option("--doc", help="Document id (or prefix) or file name; default: the only one")]
+
+def _progress_bar() -> Progress:
+    """The bar long work shows on stderr: what is being done, how far, for how long."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where the store and index live [env BUDGETQA_DATA_DIR; default ./var]"),
+]
+DocOption = Annotated[
+    str | None, typer.Option("--doc", help="Document id (or prefix) or file name; default: the only one")
+]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for other tools")]
 
 
@@ -50,9 +68,15 @@ def _document(corpus: Corpus, ref: str | None) -> dict:
         if not docs:
             err.print("[red]No documents yet.[/] Ingest one: [bold]budgetqa ingest data/samples/*.txt[/]")
         elif ref:
-            err.print(f"[red]No document {ref!r}.[/] Known: " + ", ".join(f"{d['doc_id']} ({d['source']})" for d in docs))
+            err.print(
+                f"[red]No document {ref!r}.[/] Known: "
+                + ", ".join(f"{d['doc_id']} ({d['source']})" for d in docs)
+            )
         else:
-            err.print("[red]Several documents are loaded; pick one with --doc:[/] " + ", ".join(f"{d['doc_id']} ({d['source']})" for d in docs))
+            err.print(
+                "[red]Several documents are loaded; pick one with --doc:[/] "
+                + ", ".join(f"{d['doc_id']} ({d['source']})" for d in docs)
+            )
         raise typer.Exit(2)
     return doc
 
@@ -76,7 +100,7 @@ def ingest_command(
     corpus = open_corpus(data_dir)
     failed = 0
     for path in _files(paths):
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+        with _progress_bar() as bar:
             task = bar.add_task(f"{path.name}: parsing", total=1)
 
             def progress(stage: str, done: int, total: int, task=task, name=path.name) -> None:
@@ -132,13 +156,31 @@ def reconcile(
         _json({"document": document, "checks": checks})
         return
     colours = {"fail": "red", "rounding": "yellow", "pass": "green"}
-    table = RichTable("status", "check", "expected", "actual", "difference", "sources", title=f"{document['department']} {document['year']}年")
+    table = RichTable(
+        "status",
+        "check",
+        "expected",
+        "actual",
+        "difference",
+        "sources",
+        title=f"{document['department']} {document['year']}年",
+    )
     for c in checks:
         where = "; ".join(_where(s) for s in c["sources"])
-        table.add_row(f"[{colours[c['status']]}]{c['status']}[/]", c["name"], str(c["expected"]), str(c["actual"]), str(c["difference"]), where)
+        table.add_row(
+            f"[{colours[c['status']]}]{c['status']}[/]",
+            c["name"],
+            str(c["expected"]),
+            str(c["actual"]),
+            str(c["difference"]),
+            where,
+        )
     console.print(table)
     counts = {s: sum(1 for c in checks if c["status"] == s) for s in order}
-    console.print(f"{counts['pass']} pass, {counts['rounding']} rounding (the source's own rounding), {counts['fail']} fail")
+    console.print(
+        f"{counts['pass']} pass, {counts['rounding']} rounding (the source's own rounding), "
+        f"{counts['fail']} fail"
+    )
 
 
 def _where(source: dict) -> str:
@@ -170,23 +212,46 @@ def table_command(
         return
     table = corpus.store.table(document["doc_id"], number)
     if table is None:
-        err.print(f"[red]预算{number}表 is not in this document.[/] Present: {', '.join(corpus.store.table_numbers(document['doc_id']))}")
+        err.print(
+            f"[red]预算{number}表 is not in this document.[/] Present: "
+            f"{', '.join(corpus.store.table_numbers(document['doc_id']))}"
+        )
         raise typer.Exit(2)
     rows = [
         {
             "cells": r["cells"],
             "amounts": r["amounts"],
             "is_total": r["is_total"],
-            "provenance": {"document": document["doc_id"], "source": document["source"], "table": number, "title": table["title"], "row": r["row"], "lines": r["lines"]},
+            "provenance": {
+                "document": document["doc_id"],
+                "source": document["source"],
+                "table": number,
+                "title": table["title"],
+                "row": r["row"],
+                "lines": r["lines"],
+            },
         }
         for r in table["rows"]
     ]
     if as_json:
-        _json({"document": document, "table": number, "title": table["title"], "columns": table["columns"], "empty": table["empty"], "note": table["note"], "rows": rows})
+        _json(
+            {
+                "document": document,
+                "table": number,
+                "title": table["title"],
+                "columns": table["columns"],
+                "empty": table["empty"],
+                "note": table["note"],
+                "rows": rows,
+            }
+        )
         return
     view = RichTable(*table["columns"], "lines", title=f"预算{number}表 {table['title']}（万元）")
     for r in rows:
-        view.add_row(*[str(r["amounts"].get(c, r["cells"].get(c, ""))) for c in table["columns"]], "-".join(map(str, r["provenance"]["lines"])))
+        view.add_row(
+            *[str(r["amounts"].get(c, r["cells"].get(c, ""))) for c in table["columns"]],
+            "-".join(map(str, r["provenance"]["lines"])),
+        )
     console.print(view)
     if table["note"]:
         console.print(table["note"])
@@ -194,25 +259,84 @@ def table_command(
 
 def _performance_table(corpus: Corpus, document: dict, as_json: bool) -> None:
     """预算13表: one record per indicator, with its project's 项目总额 at full precision."""
-    columns = ["项目名称", "单位", "项目编码", "项目总额", "财政资金", "其他资金", "绩效目标", "一级指标", "二级指标", "三级指标", "性质", "指标值", "度量单位", "方向"]
+    columns = [
+        "项目名称",
+        "单位",
+        "项目编码",
+        "项目总额",
+        "财政资金",
+        "其他资金",
+        "绩效目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "性质",
+        "指标值",
+        "度量单位",
+        "方向",
+    ]
     rows = []
     for p in corpus.store.projects(document["doc_id"]):
         for i in p.indicators:
             rows.append(
                 {
-                    "cells": {"项目名称": p.name, "单位": p.unit_name, "项目编码": p.code, "绩效目标": p.goal, "一级指标": i.level1, "二级指标": i.level2,
-                              "三级指标": i.level3, "性质": i.nature, "指标值": i.value, "度量单位": i.measure_unit, "方向": i.direction},
-                    "amounts": {k: v for k, v in (("项目总额", p.total_13), ("财政资金", p.fiscal_13), ("其他资金", p.other_13)) if v is not None},
-                    "provenance": {"document": document["doc_id"], "source": document["source"], "table": "13", "project": p.name, "lines": [i.line_start, i.line_end]},
+                    "cells": {
+                        "项目名称": p.name,
+                        "单位": p.unit_name,
+                        "项目编码": p.code,
+                        "绩效目标": p.goal,
+                        "一级指标": i.level1,
+                        "二级指标": i.level2,
+                        "三级指标": i.level3,
+                        "性质": i.nature,
+                        "指标值": i.value,
+                        "度量单位": i.measure_unit,
+                        "方向": i.direction,
+                    },
+                    "amounts": {
+                        k: v
+                        for k, v in (
+                            ("项目总额", p.total_13),
+                            ("财政资金", p.fiscal_13),
+                            ("其他资金", p.other_13),
+                        )
+                        if v is not None
+                    },
+                    "provenance": {
+                        "document": document["doc_id"],
+                        "source": document["source"],
+                        "table": "13",
+                        "project": p.name,
+                        "lines": [i.line_start, i.line_end],
+                    },
                 }
             )
     if as_json:
-        _json({"document": document, "table": "13", "title": "项目支出绩效表", "columns": columns, "rows": rows})
+        _json(
+            {"document": document, "table": "13", "title": "项目支出绩效表", "columns": columns, "rows": rows}
+        )
         return
-    view = RichTable("项目名称", "项目总额", "三级指标", "性质", "指标值", "度量单位", "lines", title="预算13表 项目支出绩效表")
+    view = RichTable(
+        "项目名称",
+        "项目总额",
+        "三级指标",
+        "性质",
+        "指标值",
+        "度量单位",
+        "lines",
+        title="预算13表 项目支出绩效表",
+    )
     for r in rows:
         c = r["cells"]
-        view.add_row(c["项目名称"], str(r["amounts"].get("项目总额", "")), c["三级指标"], c["性质"], c["指标值"], c["度量单位"], "-".join(map(str, r["provenance"]["lines"])))
+        view.add_row(
+            c["项目名称"],
+            str(r["amounts"].get("项目总额", "")),
+            c["三级指标"],
+            c["性质"],
+            c["指标值"],
+            c["度量单位"],
+            "-".join(map(str, r["provenance"]["lines"])),
+        )
     console.print(view)
 
 
@@ -235,17 +359,27 @@ def search(
         filters["table"] = table.zfill(2)
     hits = corpus.search(query, k=k, mode=mode, filters=filters or None)
     if as_json:
-        _json([{"score": h.score, "dense_rank": h.dense_rank, "bm25_rank": h.bm25_rank} | h.passage.__dict__ for h in hits])
+        _json(
+            [
+                {"score": h.score, "dense_rank": h.dense_rank, "bm25_rank": h.bm25_rank} | h.passage.__dict__
+                for h in hits
+            ]
+        )
         return
     for rank, h in enumerate(hits, 1):
         p = h.passage
         where = f"预算{p.table}表 第{p.row}行" if p.kind == "row" else (p.project or p.section)
-        console.print(f"[bold]{rank}.[/] [cyan]{where}[/] (lines {p.line_start}-{p.line_end})\n   {p.text[:200]}")
+        console.print(
+            f"[bold]{rank}.[/] [cyan]{where}[/] (lines {p.line_start}-{p.line_end})\n   {p.text[:200]}"
+        )
 
 
 HistoryOption = Annotated[
     Path | None,
-    typer.Option("--history", help='Earlier turns as JSON: [{"role": "user", "content": "…"}, {"role": "assistant", …}]'),
+    typer.Option(
+        "--history",
+        help='Earlier turns as JSON: [{"role": "user", "content": "…"}, {"role": "assistant", …}]',
+    ),
 ]
 
 
@@ -264,10 +398,12 @@ def _read_history(path: Path | None) -> list[dict]:
         return []
     try:
         turns = json.loads(path.read_text(encoding="utf-8"))
-        assert isinstance(turns, list) and all(isinstance(t, dict) and t.get("role") in ("user", "assistant") for t in turns)
+        assert isinstance(turns, list) and all(
+            isinstance(t, dict) and t.get("role") in ("user", "assistant") for t in turns
+        )
         return turns
     except (OSError, ValueError, AssertionError):
-        err.print(f"[red]{path}: expected a JSON list of {{\"role\": \"user\"|\"assistant\", \"content\": …}}[/]")
+        err.print(f'[red]{path}: expected a JSON list of {{"role": "user"|"assistant", "content": …}}[/]')
         raise typer.Exit(2) from None
 
 
@@ -316,7 +452,8 @@ def ask(
 
 @app.command()
 def chat(doc: DocOption = None, data_dir: DataDir = None) -> None:
-    """Talk to the assistant; follow-ups (那…呢？ 其中…？) refer to earlier turns. Empty line or /quit ends."""
+    """Talk to the assistant; follow-ups (那…呢？ 其中…？) refer to earlier turns. Empty line or /quit
+    ends."""
     from assistant.agent import QuestionError
 
     bot = _assistant(data_dir)
@@ -344,14 +481,38 @@ def chat(doc: DocOption = None, data_dir: DataDir = None) -> None:
 @app.command("eval")
 def eval_command(
     suites: Annotated[list[Path], typer.Argument(help="Suite files (JSONL), or: compare SUITE…")],
-    docs: Annotated[list[Path] | None, typer.Option("--docs", help="Where the suites' documents are (files or directories)")] = None,
-    backend: Annotated[str, typer.Option(help="offline (default planner) or llm (BUDGETQA_LLM_*)")] = "offline",
+    docs: Annotated[
+        list[Path] | None,
+        typer.Option("--docs", help="Where the suites' documents are (files or directories)"),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option(help="offline (default planner) or llm (BUDGETQA_LLM_*)")
+    ] = "offline",
     retriever: Annotated[str, typer.Option(help="Passage search: hybrid, dense or bm25")] = "hybrid",
-    out: Annotated[Path, typer.Option("--out", help="Directory for results.jsonl, report.json, report.md, report.html")] = Path("out"),
-    min_accuracy: Annotated[float | None, typer.Option("--min-accuracy", help="Exit 1 below this accuracy (0–1)")] = None,
-    max_wrong: Annotated[int | None, typer.Option("--max-wrong", min=0, help="Exit 1 when more answers than this are wrong (refusals and clarifications do not count) [default: no limit]")] = None,
-    configs: Annotated[str, typer.Option(help="For compare: backend-retriever list")] = "offline-hybrid,offline-dense,offline-bm25",
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Store and index to use [default: a fresh temporary one]")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for results.jsonl, report.json, report.md, report.html")
+    ] = Path("out"),
+    min_accuracy: Annotated[
+        float | None, typer.Option("--min-accuracy", help="Exit 1 below this accuracy (0–1)")
+    ] = None,
+    max_wrong: Annotated[
+        int | None,
+        typer.Option(
+            "--max-wrong",
+            min=0,
+            help=(
+                "Exit 1 when more answers than this are wrong (refusals and clarifications do not count) "
+                "[default: no limit]"
+            ),
+        ),
+    ] = None,
+    configs: Annotated[
+        str, typer.Option(help="For compare: backend-retriever list")
+    ] = "offline-hybrid,offline-dense,offline-bm25",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Store and index to use [default: a fresh temporary one]"),
+    ] = None,
 ) -> None:
     """Run question suites: ingest their documents, ask, score, and write reports.
 
@@ -375,8 +536,7 @@ def eval_command(
         err.print(f"[red]No such suite file: {', '.join(map(str, missing)) or '(none given)'}[/]")
         raise typer.Exit(2)
     corpus = open_corpus(data_dir or Path(tempfile.mkdtemp(prefix="budgetqa-eval-")))
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+    with _progress_bar() as bar:
         task = bar.add_task("starting", total=1)
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -386,7 +546,9 @@ def eval_command(
             if comparing:
                 rows, problems = compare(suites, configs.split(","), docs or [], corpus, progress)
             else:
-                records, summary, meta, problems = evaluate(suites, docs or [], corpus, backend, retriever, progress)
+                records, summary, meta, problems = evaluate(
+                    suites, docs or [], corpus, backend, retriever, progress
+                )
         except ValueError as exc:
             err.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from None
@@ -396,14 +558,21 @@ def eval_command(
         console.print(comparison_table(rows), markup=False, highlight=False)
         return
     files = write_report(out, records, summary, meta, problems)
-    console.print(f"[bold]{summary.correct}/{summary.total}[/] correct ({summary.accuracy:.1%}), "
-                  f"{summary.wrong} wrong, {summary.refused} refused, {summary.clarified} clarified; recall@5 "
-                  f"{'n/a' if summary.recall_at_5 is None else f'{summary.recall_at_5:.1%}'}; "
-                  f"p50 {summary.p50_ms} ms, p95 {summary.p95_ms} ms", highlight=False, soft_wrap=True)
+    console.print(
+        f"[bold]{summary.correct}/{summary.total}[/] correct ({summary.accuracy:.1%}), "
+        f"{summary.wrong} wrong, {summary.refused} refused, {summary.clarified} clarified; recall@5 "
+        f"{'n/a' if summary.recall_at_5 is None else f'{summary.recall_at_5:.1%}'}; "
+        f"p50 {summary.p50_ms} ms, p95 {summary.p95_ms} ms",
+        highlight=False,
+        soft_wrap=True,
+    )
     for kind, t in summary.by_type.items():
-        console.print(f"  {kind:16} {int(t['correct'])}/{int(t['total'])}  wrong {int(t.get('wrong', 0))}, "
-                      f"refused {int(t.get('refused', 0))}, clarified {int(t.get('clarified', 0))}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"  {kind:16} {int(t['correct'])}/{int(t['total'])}  wrong {int(t.get('wrong', 0))}, "
+            f"refused {int(t.get('refused', 0))}, clarified {int(t.get('clarified', 0))}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print("reports: " + ", ".join(str(p) for p in files.values()))
     failed = False
     if min_accuracy is not None and summary.accuracy < min_accuracy:
@@ -422,7 +591,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     data_dir: DataDir = None,
 ) -> None:
-    """Serve the HTTP API: /api/ask (+ /stream), /v1/chat/completions, documents, staff endpoints; docs at /docs.
+    """Serve the HTTP API: /api/ask (+ /stream), /v1/chat/completions, documents, staff endpoints; docs at
+    /docs.
 
     Staff endpoints (upload, delete, eval) need BUDGETQA_API_TOKEN; without it they are off.
     """

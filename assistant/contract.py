@@ -82,7 +82,9 @@ class Answer(BaseModel):
     flags: list[str] = Field(default_factory=list, description="warnings, e.g. numbers the guard removed")
     backend: str = "offline"
     plan: QueryPlan | None = Field(None, description="how the question was understood, as a query plan")
-    interpretation: str | None = Field(None, description="the plan in Chinese, e.g. 按 预算04表 名称含“运维”的项目 计数")
+    interpretation: str | None = Field(
+        None, description="the plan in Chinese, e.g. 按 预算04表 名称含“运维”的项目 计数"
+    )
 
 
 class PlanResult(BaseModel):

@@ -22,8 +22,15 @@ from index.store import Store
 from index.subjects import FUNCTION_CLASSES, strip_ordinal
 
 KINDS = (
-    "department", "unit", "project", "function_subject", "economic_subject", "catalogue", "three_public",
-    "fact", "total",
+    "department",
+    "unit",
+    "project",
+    "function_subject",
+    "economic_subject",
+    "catalogue",
+    "three_public",
+    "fact",
+    "total",
 )
 
 _QUOTES = str.maketrans({c: None for c in "“”\"‘’'「」『』《》 \u3000\t"})
@@ -116,14 +123,22 @@ class Catalog:
         self.entities = entities
         #: Two-character pieces of everything the document prints (names, categories, column heads):
         #: a question word made of them means something here, so it must be understood, not skipped.
-        self.bigrams = {w[i : i + 2] for w in (words or set()) | {normalize(e.name) for e in entities} for i in range(len(w) - 1)}
+        self.bigrams = {
+            w[i : i + 2]
+            for w in (words or set()) | {normalize(e.name) for e in entities}
+            for i in range(len(w) - 1)
+        }
         self._aliases = [(normalize(a), e) for e in entities for a in (e.name, *e.aliases) if a]
         df = Counter(c for alias, _ in self._aliases for c in set(alias))
         n = len(self._aliases) or 1
         self._weight = {c: math.log(1 + n / (1 + k)) for c, k in df.items()}
         generic = sorted({normalize(w) for w in GENERIC_WORDS}, key=len, reverse=True)
-        self._generic = re.compile("(?=(" + "|".join(map(re.escape, generic)) + "))")  # every start, longest first
-        self._long = sorted(((a, e) for a, e in self._aliases if len(a) >= LONG_NAME), key=lambda t: -len(t[0]))
+        self._generic = re.compile(
+            "(?=(" + "|".join(map(re.escape, generic)) + "))"
+        )  # every start, longest first
+        self._long = sorted(
+            ((a, e) for a, e in self._aliases if len(a) >= LONG_NAME), key=lambda t: -len(t[0])
+        )
 
     def by_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities if e.kind == kind]
@@ -142,7 +157,9 @@ class Catalog:
             flags[m.start() : m.start() + len(m.group(1))] = [False] * len(m.group(1))
         return flags
 
-    def _best_span(self, alias: str, q: str, free: list[bool], info: list[bool], generic_ok: bool) -> Match | None:
+    def _best_span(
+        self, alias: str, q: str, free: list[bool], info: list[bool], generic_ok: bool
+    ) -> Match | None:
         best: tuple[float, int, int, bool] | None = None
         chars = set(alias)
         for i in range(len(q)):
@@ -161,7 +178,11 @@ class Catalog:
                 weight = sum(self._weight.get(c, 1.0) for c, f in zip(span, info[i:j], strict=True) if f)
                 useful = sum(info[i:j])
                 if (full and (useful or generic_ok)) or (useful >= 2 and weight > 0):
-                    blocks = 1 if span in alias else 1 + sum(1 for a, b in zip(pos, pos[1:], strict=False) if b != a + 1)
+                    blocks = (
+                        1
+                        if span in alias
+                        else 1 + sum(1 for a, b in zip(pos, pos[1:], strict=False) if b != a + 1)
+                    )
                     coverage = len(span) / len(alias)
                     score = (weight + (2.0 if full else 0.0)) * (0.6 + 0.4 * coverage) * (0.8 ** (blocks - 1))
                     if not full:  # a piece of a longer word in the question is not a mention
@@ -205,9 +226,15 @@ class Catalog:
         for m in _YEAR.finditer(q):
             free[m.start() : m.end()] = [False] * (m.end() - m.start())
         for m in _CODE.finditer(q):
-            hits = [e for e in self.entities if e.key == m.group() and (e.kind.endswith("subject") or e.kind == "unit")]
+            hits = [
+                e
+                for e in self.entities
+                if e.key == m.group() and (e.kind.endswith("subject") or e.kind == "unit")
+            ]
             if hits:
-                mention = Mention(m.group(), m.start(), m.end(), [Match(e, m.start(), m.end(), 50.0, True) for e in hits])
+                mention = Mention(
+                    m.group(), m.start(), m.end(), [Match(e, m.start(), m.end(), 50.0, True) for e in hits]
+                )
                 free[m.start() : m.end()] = [False] * (m.end() - m.start())
                 for e in hits:  # "2060101 行政运行": the name after the code is the same mention
                     name = normalize(e.name)
@@ -227,7 +254,9 @@ class Catalog:
                 break
             found.sort(key=lambda m: (-m.score, -(m.end - m.start), m.start))
             top = found[0]
-            same = [m for m in found if m.start < top.end and top.start < m.end and m.score >= top.score * 0.75]
+            same = [
+                m for m in found if m.start < top.end and top.start < m.end and m.score >= top.score * 0.75
+            ]
             seen: set[tuple[str, str]] = set()
             candidates = []
             for m in same:
@@ -267,12 +296,21 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
     department = doc["department"] or ""
     if department:
         core = core_name(department)
-        add("department", "department", department, core, abbreviation(core) or "", "区" + (abbreviation(core) or ""))
+        add(
+            "department",
+            "department",
+            department,
+            core,
+            abbreviation(core) or "",
+            "区" + (abbreviation(core) or ""),
+        )
     for number in store.table_numbers(doc_id):
         table = store.table(doc_id, number) or {"rows": []}
         words.update(normalize(c) for c in table.get("columns", []))
         for row in table["rows"]:  # names and categories, not the sentences of goals and indicators
-            words.update(normalize(v) for v in row["cells"].values() if v and not v.isdigit() and len(v) <= 30)
+            words.update(
+                normalize(v) for v in row["cells"].values() if v and not v.isdigit() and len(v) <= 30
+            )
             if row["is_total"]:
                 continue
             cells = row["cells"]
@@ -280,14 +318,31 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             if unit and cells.get("层级") != "部门":
                 core = core_name(unit)
                 short = abbreviation(core.removesuffix("本级")) or ""
-                add("unit", code or unit, unit, core, short + "本级" if core.endswith("本级") and short else short)
+                add(
+                    "unit",
+                    code or unit,
+                    unit,
+                    core,
+                    short + "本级" if core.endswith("本级") and short else short,
+                )
             if cells.get("功能分类科目"):
-                add("function_subject", cells.get("功能分类科目编码") or cells["功能分类科目"], cells["功能分类科目"])
+                add(
+                    "function_subject",
+                    cells.get("功能分类科目编码") or cells["功能分类科目"],
+                    cells["功能分类科目"],
+                )
             if cells.get("政府经济分类"):
-                add("gov_economic_subject", cells.get("政府经济分类编码") or cells["政府经济分类"],
-                    strip_code(cells["政府经济分类"]))
+                add(
+                    "gov_economic_subject",
+                    cells.get("政府经济分类编码") or cells["政府经济分类"],
+                    strip_code(cells["政府经济分类"]),
+                )
             if cells.get("部门经济分类"):
-                add("economic_subject", cells.get("部门经济分类编码") or cells["部门经济分类"], strip_code(cells["部门经济分类"]))
+                add(
+                    "economic_subject",
+                    cells.get("部门经济分类编码") or cells["部门经济分类"],
+                    strip_code(cells["部门经济分类"]),
+                )
             for level in ("目录一级", "目录二级", "目录三级"):
                 if cells.get(level):
                     add("catalogue", f"{level}:{cells[level]}", strip_code(cells[level]))

@@ -47,8 +47,10 @@ def execute(plan: QueryPlan, toolbox: Toolbox) -> PlanResult:
 
 
 class RunPlanArgs(BaseModel):
-    plan: QueryPlan = Field(description="the query plan: documents, operands (entities or filtered row sets), "
-                                        "operation, answer unit")
+    plan: QueryPlan = Field(
+        description="the query plan: documents, operands (entities or filtered row sets), "
+        "operation, answer unit"
+    )
 
 
 def run_plan_tool(toolbox: Toolbox) -> StructuredTool:
@@ -58,6 +60,10 @@ def run_plan_tool(toolbox: Toolbox) -> StructuredTool:
         plan = plan if isinstance(plan, QueryPlan) else QueryPlan.model_validate(plan)
         return json.dumps(execute(plan, toolbox).model_dump(mode="json"), ensure_ascii=False)
 
-    return StructuredTool.from_function(func=run, name="run_plan", args_schema=RunPlanArgs,
-                                        description="Run a typed query plan exactly and return the answer with its "
-                                                    "sources and the plan rendered in Chinese.")
+    return StructuredTool.from_function(
+        func=run,
+        name="run_plan",
+        args_schema=RunPlanArgs,
+        description="Run a typed query plan exactly and return the answer with its "
+        "sources and the plan rendered in Chinese.",
+    )

@@ -69,19 +69,41 @@ class OfflinePlanner(BaseChatModel):
     def bind_tools(self, tools: Any, **kwargs: Any) -> OfflinePlanner:
         return self
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
-                  **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         question, history, doc, results = read_conversation(messages)
         if results:  # the plan has run: relay its result
-            plan = next((tc["args"].get("plan") for m in messages if isinstance(m, AIMessage) for tc in m.tool_calls
-                         if tc["id"] == results[-1].tool_call_id), None)
+            plan = next(
+                (
+                    tc["args"].get("plan")
+                    for m in messages
+                    if isinstance(m, AIMessage)
+                    for tc in m.tool_calls
+                    if tc["id"] == results[-1].tool_call_id
+                ),
+                None,
+            )
             result = PlanResult.model_validate_json(str(results[-1].content))
             message = final_message(result, QueryPlan.model_validate(plan) if plan else None)
         else:
             parsed = self.parser_for(doc).parse(question, history)
             if isinstance(parsed, QueryPlan):
-                message = AIMessage(content="", tool_calls=[{"name": "run_plan", "id": "call_plan", "type": "tool_call",
-                                                             "args": {"plan": parsed.model_dump(mode="json")}}])
+                message = AIMessage(
+                    content="",
+                    tool_calls=[
+                        {
+                            "name": "run_plan",
+                            "id": "call_plan",
+                            "type": "tool_call",
+                            "args": {"plan": parsed.model_dump(mode="json")},
+                        }
+                    ],
+                )
             else:
                 message = final_message(parsed, None)
         return ChatResult(generations=[ChatGeneration(message=message)])

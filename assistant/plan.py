@@ -28,8 +28,15 @@ TABLE_ROWS = {
 #: Grouping dimensions: a unit, a function subject (功能分类科目) or an economic class (经济分类).
 GROUPS = {"unit": "单位", "function": "功能分类科目", "economic": "经济分类"}
 KIND_WORDS = {
-    "project": "项目", "unit": "单位", "department": "部门", "function_subject": "功能分类科目",
-    "economic_subject": "经济分类科目", "gov_economic_subject": "政府经济分类", "catalogue": "类别", "three_public": "“三公”经费", "fact": "说明",
+    "project": "项目",
+    "unit": "单位",
+    "department": "部门",
+    "function_subject": "功能分类科目",
+    "economic_subject": "经济分类科目",
+    "gov_economic_subject": "政府经济分类",
+    "catalogue": "类别",
+    "three_public": "“三公”经费",
+    "fact": "说明",
     "total": "",
 }
 
@@ -52,7 +59,11 @@ class AmountFilter(BaseModel):
     def holds(self, amount: Decimal) -> bool:
         v = self.value
         return {
-            "=": amount == v, "<": amount < v, "<=": amount <= v, ">": amount > v, ">=": amount >= v,
+            "=": amount == v,
+            "<": amount < v,
+            "<=": amount <= v,
+            ">": amount > v,
+            ">=": amount >= v,
             "between": self.high is not None and v <= amount <= self.high,
         }[self.op]
 
@@ -90,20 +101,28 @@ class Operand(BaseModel):
     entity: EntityRef | None = None
     rows: RowSet | None = None
     within: list[EntityRef] = Field(default_factory=list)
-    measure: str | None = Field(None, description="the column asked for, e.g. 人员经费; default the entity's total")
-    rank: int | None = Field(None, ge=1, description="the n-th largest row of the row set instead of their sum")
+    measure: str | None = Field(
+        None, description="the column asked for, e.g. 人员经费; default the entity's total"
+    )
+    rank: int | None = Field(
+        None, ge=1, description="the n-th largest row of the row set instead of their sum"
+    )
 
 
 class QueryPlan(BaseModel):
     """What a question asks: documents, operands (row sets or entities), the operation and the answer unit."""
 
-    documents: list[str] = Field(default_factory=list, description="document ids; empty = the chosen document")
+    documents: list[str] = Field(
+        default_factory=list, description="document ids; empty = the chosen document"
+    )
     operation: str = Field(description="a registered operation, e.g. value, sum, count, top, share, change")
     operands: list[Operand] = Field(default_factory=list)
     group_by: Literal["unit", "function", "economic"] | None = None
     n: int | None = Field(None, ge=1, le=100, description="how many for top/bottom; which place for rank")
     year: Literal["current", "previous"] = "current"
-    answer_unit: str | None = Field(None, description="万元 or 元 for amounts; the counting word (个, 项 …) for counts")
+    answer_unit: str | None = Field(
+        None, description="万元 or 元 for amounts; the counting word (个, 项 …) for counts"
+    )
     percent: bool = Field(False, description="a change asked as a percentage")
     topic: str | None = Field(None, description="indicator words, a term to define, or what a text is about")
 

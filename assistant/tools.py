@@ -33,7 +33,15 @@ NAME_CELLS = {
     "12": ("项目名称",),
 }
 #: The measure a table is ranked and summed by unless another is named.
-PRIMARY_MEASURE = {"02": "合计", "03": "合计", "04": "合计", "05": "金额", "07": "合计", "08": "合计", "12": "预算金额"}
+PRIMARY_MEASURE = {
+    "02": "合计",
+    "03": "合计",
+    "04": "合计",
+    "05": "金额",
+    "07": "合计",
+    "08": "合计",
+    "12": "预算金额",
+}
 #: Filter keys of ``aggregate`` → the cell they test.
 FILTER_CELLS = {
     "unit": "单位编码",
@@ -44,8 +52,11 @@ FILTER_CELLS = {
     "gov_economic_code": "政府经济分类编码",
 }
 OPS = ("sum", "count", "avg", "max", "min", "top", "bottom", "rank", "list")
-GROUPS = {"function": ("功能分类科目编码", "功能分类科目"), "economic": ("部门经济分类编码", "部门经济分类"),
-          "unit": ("单位编码", "单位名称")}
+GROUPS = {
+    "function": ("功能分类科目编码", "功能分类科目"),
+    "economic": ("部门经济分类编码", "部门经济分类"),
+    "unit": ("单位编码", "单位名称"),
+}
 _SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 
 
@@ -79,7 +90,9 @@ class Toolbox:
     def document(self, doc: str) -> dict:
         found = self.store.find_document(doc)
         if found is None:
-            raise ToolError(f"no document {doc!r}; loaded: {', '.join(d['doc_id'] for d in self.documents()) or 'none'}")
+            raise ToolError(
+                f"no document {doc!r}; loaded: {', '.join(d['doc_id'] for d in self.documents()) or 'none'}"
+            )
         return found
 
     def catalog(self, doc: str) -> Catalog:
@@ -103,32 +116,53 @@ class Toolbox:
             return None
         if item is None:
             return next((r for r in table["rows"] if r["is_total"]), None)
-        return next((r for r in table["rows"] if item == "" or r["cells"].get("项目", "").endswith(item)), None)
+        return next(
+            (r for r in table["rows"] if item == "" or r["cells"].get("项目", "").endswith(item)), None
+        )
 
     def row_source(self, doc: dict, number: str, row: dict, label: str = "") -> dict:
         name = label or row_name(number, row) or ("合计" if row["is_total"] else f"第{row['row']}行")
         return {
-            "document": doc["doc_id"], "source": doc["source"], "kind": "table", "table": number, "row": row["row"],
-            "lines": row["lines"], "label": f"预算{number}表·{name}",
+            "document": doc["doc_id"],
+            "source": doc["source"],
+            "kind": "table",
+            "table": number,
+            "row": row["row"],
+            "lines": row["lines"],
+            "label": f"预算{number}表·{name}",
         }
 
-    def passage_source(self, doc: dict, section: str, passage: str | None, lines: list[int], text: str) -> dict:
+    def passage_source(
+        self, doc: dict, section: str, passage: str | None, lines: list[int], text: str
+    ) -> dict:
         label = section.split(" › ")[-1] if section else "说明"
         return {
-            "document": doc["doc_id"], "source": doc["source"], "kind": "passage", "section": section,
-            "passage": passage, "lines": lines, "label": label, "text": text,
+            "document": doc["doc_id"],
+            "source": doc["source"],
+            "kind": "passage",
+            "section": section,
+            "passage": passage,
+            "lines": lines,
+            "label": label,
+            "text": text,
         }
 
     # -- tools -----------------------------------------------------------
 
     def resolve(self, doc: str, text: str, limit: int = 5) -> dict:
-        """Ranked candidates for every name in ``text``: projects, units, subjects, 三公 items, narrative subjects."""
+        """Ranked candidates for every name in ``text``: projects, units, subjects, 三公 items, narrative
+        subjects."""
         catalog = self.catalog(doc)
         q, mentions = catalog.resolve(text, limit)
-        return {"question": q, "mentions": [m.as_dict() for m in mentions], "leftover": catalog.leftover(q, mentions)}
+        return {
+            "question": q,
+            "mentions": [m.as_dict() for m in mentions],
+            "leftover": catalog.leftover(q, mentions),
+        }
 
     def amounts(self, doc: str, kind: str, key: str, within: list[dict] | None = None) -> dict:
-        """Every amount the document gives for one entity, optionally restricted to rows of another (a unit …)."""
+        """Every amount the document gives for one entity, optionally restricted to rows of another
+        (a unit …)."""
         d = self.document(doc)
         entity = self.catalog(doc).get(kind, key)
         if entity is None:
@@ -170,13 +204,20 @@ class Toolbox:
         measure = measure or PRIMARY_MEASURE.get(table, "合计")
         rows = [r for r in self._rows(d["doc_id"], table) if _passes(r, filters or {}, table, measure)]
         entries = [
-            {"name": row_name(table, r), "value": r["amounts"].get(measure), "rows": [r], "key": None} for r in rows
+            {"name": row_name(table, r), "value": r["amounts"].get(measure), "rows": [r], "key": None}
+            for r in rows
         ]
         if group_by:
             entries = _group(entries, group_by, level)
         if op != "count":
             entries = [e for e in entries if e["value"] is not None]
-        result: dict = {"table": table, "measure": measure, "op": op, "filters": filters or {}, "unit": "万元"}
+        result: dict = {
+            "table": table,
+            "measure": measure,
+            "op": op,
+            "filters": filters or {},
+            "unit": "万元",
+        }
         if op == "count":
             result |= {"value": str(len(entries)), "unit": "个"}
             chosen = entries
@@ -187,21 +228,34 @@ class Toolbox:
             if op == "avg":
                 expression = f"({expression}) / {len(entries)}"
                 total = calculate(expression, places=2).value
-            result |= {"value": money(total), "formula": f"{expression} = {total}" if len(entries) > 1 else None}
+            result |= {
+                "value": money(total),
+                "formula": f"{expression} = {total}" if len(entries) > 1 else None,
+            }
             chosen = entries
         else:
             ranked = sorted(entries, key=lambda e: e["value"], reverse=op in ("max", "top", "rank", "list"))
             for i, e in enumerate(ranked, 1):
                 e["rank"] = i
-            chosen = {"max": ranked[:1], "min": ranked[:1], "top": ranked[:n], "bottom": ranked[:n],
-                      "rank": ranked[n - 1 : n], "list": ranked}[op]
+            chosen = {
+                "max": ranked[:1],
+                "min": ranked[:1],
+                "top": ranked[:n],
+                "bottom": ranked[:n],
+                "rank": ranked[n - 1 : n],
+                "list": ranked,
+            }[op]
             if op in ("max", "min", "rank") and chosen:
                 result["value"] = money(chosen[0]["value"])
             result["of"] = len(ranked)
         result["count"] = len(chosen)
         result["items"] = [
-            {"name": e["name"], "value": None if e["value"] is None else money(e["value"]), "rank": e.get("rank"),
-             "key": e.get("key")}
+            {
+                "name": e["name"],
+                "value": None if e["value"] is None else money(e["value"]),
+                "rank": e.get("rank"),
+                "key": e.get("key"),
+            }
             for e in chosen
         ]
         result["sources"] = [self.row_source(d, table, r) for e in chosen for r in e["rows"]][:60]
@@ -225,14 +279,25 @@ class Toolbox:
             raise ToolError(f"说明中没有关于“{subject}”的表述")
         fact = next((f for f in facts if f.change is not None), facts[0])
         result = {
-            "subject": fact.subject, "asked": subject, "note": note, "year": fact.year, "amount": _str(fact.amount), "unit": fact.unit,
-            "change": _str(fact.change), "change_pct": _str(fact.change_pct), "direction": fact.direction,
-            "reason": fact.reason, "sources": [self._fact_source(d, fact)],
+            "subject": fact.subject,
+            "asked": subject,
+            "note": note,
+            "year": fact.year,
+            "amount": _str(fact.amount),
+            "unit": fact.unit,
+            "change": _str(fact.change),
+            "change_pct": _str(fact.change_pct),
+            "direction": fact.direction,
+            "reason": fact.reason,
+            "sources": [self._fact_source(d, fact)],
         }
         if fact.amount is not None and fact.change is not None:
             prev = calculate(f"{fact.amount} - ({fact.change})")
-            result |= {"previous": prev.text, "previous_year": (fact.year or 0) - 1 or None,
-                       "formula": f"{fact.amount} - ({fact.change}) = {prev.text}"}
+            result |= {
+                "previous": prev.text,
+                "previous_year": (fact.year or 0) - 1 or None,
+                "formula": f"{fact.amount} - ({fact.change}) = {prev.text}",
+            }
         return result
 
     def _changed_subject(self, d: dict, subject: str, facts: list) -> tuple[list, str] | None:
@@ -267,9 +332,18 @@ class Toolbox:
         return {
             "subject": subject,
             "facts": [
-                {"kind": f.kind, "amount": _str(f.amount), "unit": f.unit, "change": _str(f.change),
-                 "change_pct": _str(f.change_pct), "direction": f.direction, "reason": f.reason, "year": f.year,
-                 "text": f.text, "source": self._fact_source(d, f)}
+                {
+                    "kind": f.kind,
+                    "amount": _str(f.amount),
+                    "unit": f.unit,
+                    "change": _str(f.change),
+                    "change_pct": _str(f.change_pct),
+                    "direction": f.direction,
+                    "reason": f.reason,
+                    "year": f.year,
+                    "text": f.text,
+                    "source": self._fact_source(d, f),
+                }
                 for f in facts
             ],
             "sources": [self._fact_source(d, f) for f in facts],
@@ -280,8 +354,15 @@ class Toolbox:
         d = self.document(doc)
         facts = [f for f in self.store.facts(d["doc_id"]) if f.kind == "count"]
         return {
-            "counts": [{"subject": f.subject, "value": _str(f.amount), "unit": f.unit, "source": self._fact_source(d, f)}
-                       for f in facts],
+            "counts": [
+                {
+                    "subject": f.subject,
+                    "value": _str(f.amount),
+                    "unit": f.unit,
+                    "source": self._fact_source(d, f),
+                }
+                for f in facts
+            ],
             "sources": [],
         }
 
@@ -294,7 +375,9 @@ class Toolbox:
             raise ToolError(f"no project {project!r}")
         q = normalize(query)
         counters = set(re.findall(r"(?:多少|几)(\w)", q))
-        if re.search(r"多久|多长时间|多快|时限|多少时间", q):  # asked as a time: the targets counted in time units
+        if re.search(
+            r"多久|多长时间|多快|时限|多少时间", q
+        ):  # asked as a time: the targets counted in time units
             counters |= set(TIME_UNITS)
         found = []
         for p in projects:
@@ -313,14 +396,28 @@ class Toolbox:
             found = [t for t in found if t[0] >= 2]
         out = []
         for score, p, ind, coverage in found[:8]:
-            out.append({
-                "project": p.name, "level1": ind.level1, "level2": ind.level2, "name": ind.level3,
-                "operator": {"＝": "=", "==": "="}.get(ind.nature, ind.nature), "value": ind.value,
-                "unit": ind.measure_unit, "direction": ind.direction, "score": round(score, 3),
-                "coverage": round(coverage, 3),
-                "source": {"document": d["doc_id"], "source": d["source"], "kind": "table", "table": "13",
-                           "lines": [ind.line_start, ind.line_end], "label": f"预算13表·{p.name}·{ind.level3}"},
-            })
+            out.append(
+                {
+                    "project": p.name,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "name": ind.level3,
+                    "operator": {"＝": "=", "==": "="}.get(ind.nature, ind.nature),
+                    "value": ind.value,
+                    "unit": ind.measure_unit,
+                    "direction": ind.direction,
+                    "score": round(score, 3),
+                    "coverage": round(coverage, 3),
+                    "source": {
+                        "document": d["doc_id"],
+                        "source": d["source"],
+                        "kind": "table",
+                        "table": "13",
+                        "lines": [ind.line_start, ind.line_end],
+                        "label": f"预算13表·{p.name}·{ind.level3}",
+                    },
+                }
+            )
         goal = projects[0].goal if len(projects) == 1 else None
         return {"indicators": out, "goal": goal, "sources": [i["source"] for i in out]}
 
@@ -335,11 +432,18 @@ class Toolbox:
             for m in re.finditer(r"([^。：]{2,40}?)(?:（[0-9]+）)?：([^。]+。)", body):
                 if normalize(m.group(1)).endswith(t):
                     text = f"{m.group(1)}：{m.group(2)}"
-                    return {"term": term, "definition": m.group(2).rstrip("。"),
-                            "sources": [self.passage_source(d, p.section, p.id, [p.line_start, p.line_end], text)]}
+                    return {
+                        "term": term,
+                        "definition": m.group(2).rstrip("。"),
+                        "sources": [
+                            self.passage_source(d, p.section, p.id, [p.line_start, p.line_end], text)
+                        ],
+                    }
         return {"term": term, "definition": None, "sources": []}
 
-    def search(self, doc: str, query: str, k: int = 5, kind: str | None = None, must: Iterable[str] = ()) -> dict:
+    def search(
+        self, doc: str, query: str, k: int = 5, kind: str | None = None, must: Iterable[str] = ()
+    ) -> dict:
         """Hybrid passage search; each hit carries its best sentences for the query."""
         d = self.document(doc)
         filters = {"doc_id": d["doc_id"]} | ({"kind": kind} if kind else {})
@@ -350,16 +454,40 @@ class Toolbox:
             p = hit.passage
             body = p.text[len(p.section) + 1 :] if p.section and p.text.startswith(p.section) else p.text
             sentences = [s for s in _SENTENCE.findall(body) if s.strip()]
-            ranked = sorted(sentences, key=lambda s: -(_overlap(normalize(s), normalize(query)) +
-                                                      5 * sum(w in normalize(s) for w in words)))
+            ranked = sorted(
+                sentences,
+                key=lambda s: (
+                    -(_overlap(normalize(s), normalize(query)) + 5 * sum(w in normalize(s) for w in words))
+                ),
+            )
             if p.kind == "row" and p.table:
-                source = {"document": d["doc_id"], "source": d["source"], "kind": "table", "table": p.table,
-                          "row": p.row, "passage": p.id, "lines": [p.line_start, p.line_end],
-                          "label": f"预算{p.table}表·{p.project or f'第{p.row}行'}", "text": p.text}
+                source = {
+                    "document": d["doc_id"],
+                    "source": d["source"],
+                    "kind": "table",
+                    "table": p.table,
+                    "row": p.row,
+                    "passage": p.id,
+                    "lines": [p.line_start, p.line_end],
+                    "label": f"预算{p.table}表·{p.project or f'第{p.row}行'}",
+                    "text": p.text,
+                }
             else:
-                source = self.passage_source(d, p.section, p.id, [p.line_start, p.line_end], ranked[0] if ranked else p.text)
-            out.append({"passage": p.id, "kind": p.kind, "section": p.section, "table": p.table, "text": p.text,
-                        "sentences": ranked[:3], "score": hit.score, "source": source})
+                source = self.passage_source(
+                    d, p.section, p.id, [p.line_start, p.line_end], ranked[0] if ranked else p.text
+                )
+            out.append(
+                {
+                    "passage": p.id,
+                    "kind": p.kind,
+                    "section": p.section,
+                    "table": p.table,
+                    "text": p.text,
+                    "sentences": ranked[:3],
+                    "score": hit.score,
+                    "source": source,
+                }
+            )
         return {"hits": out, "sources": [h["source"] for h in out]}
 
     def calculate(self, expression: str, places: int | None = None) -> dict:
@@ -375,7 +503,9 @@ class Toolbox:
     def _fact_source(self, d: dict, fact) -> dict:
         return self.passage_source(d, fact.section, None, [fact.line_start, fact.line_end], fact.text)
 
-    def _measure(self, d: dict, number: str, rows: list[dict], measures: Iterable[str] | None = None) -> list[dict]:
+    def _measure(
+        self, d: dict, number: str, rows: list[dict], measures: Iterable[str] | None = None
+    ) -> list[dict]:
         """Sum each measure over ``rows`` of one table (a single row needs no arithmetic)."""
         out = []
         if not rows:
@@ -386,12 +516,17 @@ class Toolbox:
             if not used:
                 continue
             expression, total = add_up([r["amounts"][measure] for r in used])
-            out.append({
-                "table": number, "measure": measure, "value": money(total),
-                "unit": "万元", "rows": [r["row"] for r in used],
-                "formula": f"{expression} = {total}" if len(used) > 1 else None,
-                "sources": [self.row_source(d, number, r) for r in used],
-            })
+            out.append(
+                {
+                    "table": number,
+                    "measure": measure,
+                    "value": money(total),
+                    "unit": "万元",
+                    "rows": [r["row"] for r in used],
+                    "formula": f"{expression} = {total}" if len(used) > 1 else None,
+                    "sources": [self.row_source(d, number, r) for r in used],
+                }
+            )
         return out
 
 
@@ -449,7 +584,9 @@ def _passes(row: dict, filters: dict, table: str, measure: str) -> bool:
             continue
         if key == "name_contains" and normalize(value) not in name:
             return False
-        if key == "name_startswith" and not normalize(cells.get("项目名称", row_name(table, row))).startswith(normalize(value)):
+        if key == "name_startswith" and not normalize(cells.get("项目名称", row_name(table, row))).startswith(
+            normalize(value)
+        ):
             return False
         if key in FILTER_CELLS:
             cell = cells.get(FILTER_CELLS[key], "")
@@ -465,8 +602,12 @@ def _passes(row: dict, filters: dict, table: str, measure: str) -> bool:
             if amount is None:
                 return False
             bound = Decimal(str(value))
-            if (key == "min" and amount < bound) or (key == "max" and amount > bound) or \
-               (key == "above" and amount <= bound) or (key == "below" and amount >= bound):
+            if (
+                (key == "min" and amount < bound)
+                or (key == "max" and amount > bound)
+                or (key == "above" and amount <= bound)
+                or (key == "below" and amount >= bound)
+            ):
                 return False
     return True
 
@@ -485,21 +626,32 @@ def _group(entries: list[dict], group_by: str, level: int | None) -> list[dict]:
         code = row["cells"].get(code_cell, "")
         if level and (len(code) != level):
             continue
-        g = groups.setdefault(code, {"name": row["cells"].get(name_cell, code), "key": code, "rows": [], "values": []})
+        g = groups.setdefault(
+            code, {"name": row["cells"].get(name_cell, code), "key": code, "rows": [], "values": []}
+        )
         g["rows"].append(row)
         if e["value"] is not None:
             g["values"].append(e["value"])
     return [
-        {"name": g["name"], "key": g["key"], "rows": g["rows"],
-         "value": add_up(g["values"])[1] if g["values"] else None}
+        {
+            "name": g["name"],
+            "key": g["key"],
+            "rows": g["rows"],
+            "value": add_up(g["values"])[1] if g["values"] else None,
+        }
         for g in groups.values()
     ]
 
 
 # -- what "amounts" reads for each kind of entity ---------------------------------
 
-_FILTER_OF_KIND = {"unit": "unit", "function_subject": "function_code", "economic_subject": "economic_code",
-                   "project": "project", "gov_economic_subject": "gov_economic_code"}
+_FILTER_OF_KIND = {
+    "unit": "unit",
+    "function_subject": "function_code",
+    "economic_subject": "economic_code",
+    "project": "project",
+    "gov_economic_subject": "gov_economic_code",
+}
 
 
 def _project_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
@@ -513,8 +665,14 @@ def _unit_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> 
     doc_id = d["doc_id"]
     out = []
     if not filters:
-        out += box._measure(d, "02", [r for r in box._rows(doc_id, "02") if r["cells"].get("单位编码") == key])
-    rows07 = [r for r in box._rows(doc_id, "07") if r["cells"].get("单位编码") == key and _passes(r, filters, "07", "合计")]
+        out += box._measure(
+            d, "02", [r for r in box._rows(doc_id, "02") if r["cells"].get("单位编码") == key]
+        )
+    rows07 = [
+        r
+        for r in box._rows(doc_id, "07")
+        if r["cells"].get("单位编码") == key and _passes(r, filters, "07", "合计")
+    ]
     out += box._measure(d, "07", rows07)
     return out
 
@@ -538,8 +696,13 @@ def _function_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict)
     if not filters.get("unit"):
         out += box._measure(d, "03", [r for r in box._rows(doc_id, "03") if _passes(r, f, "03", "合计")])
         for number in ("01", "06"):
-            rows = [r for r in box._rows(doc_id, number)
-                    if r["cells"].get("方向") == "支出" and r["cells"].get("项目", "").endswith(name) and r["amounts"]]
+            rows = [
+                r
+                for r in box._rows(doc_id, number)
+                if r["cells"].get("方向") == "支出"
+                and r["cells"].get("项目", "").endswith(name)
+                and r["amounts"]
+            ]
             out += box._measure(d, number, rows[:1])
     return out
 
@@ -549,7 +712,9 @@ def _economic_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict)
     f = filters | {"economic_code": key}
     out = box._measure(d, "03", [r for r in box._rows(doc_id, "03") if _passes(r, f, "03", "合计")])
     out += box._measure(d, "08", [r for r in box._rows(doc_id, "08") if _passes(r, f, "08", "合计")])
-    out += box._measure(d, "04", [r for r in box._rows(doc_id, "04") if _passes(r, f, "04", "合计")], ["合计"])
+    out += box._measure(
+        d, "04", [r for r in box._rows(doc_id, "04") if _passes(r, f, "04", "合计")], ["合计"]
+    )
     return out
 
 
@@ -563,7 +728,9 @@ def _gov_economic_amounts(box: Toolbox, d: dict, key: str, name: str, filters: d
 def _catalogue_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
     level, _, value = key.partition(":")
     number = "05" if level == "采购类别" else "12"
-    return box._measure(d, number, [r for r in box._rows(d["doc_id"], number) if r["cells"].get(level) == value])
+    return box._measure(
+        d, number, [r for r in box._rows(d["doc_id"], number) if r["cells"].get(level) == value]
+    )
 
 
 def _three_public_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
@@ -575,8 +742,17 @@ def _fact_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> 
     out = []
     for f in box.store.facts(d["doc_id"]):
         if f.subject == key and f.amount is not None and f.kind != "share":
-            out.append({"table": None, "measure": f.kind, "value": str(f.amount), "unit": f.unit, "rows": [],
-                        "formula": None, "sources": [box._fact_source(d, f)]})
+            out.append(
+                {
+                    "table": None,
+                    "measure": f.kind,
+                    "value": str(f.amount),
+                    "unit": f.unit,
+                    "rows": [],
+                    "formula": None,
+                    "sources": [box._fact_source(d, f)],
+                }
+            )
     return out
 
 
@@ -623,15 +799,22 @@ class EntityRef(BaseModel):
 class AmountsArgs(_DocArgs):
     kind: str = Field(description="entity kind from resolve: project, unit, function_subject, …")
     key: str = Field(description="entity key from resolve")
-    within: list[EntityRef] = Field(default_factory=list, description="restrict to rows of these (e.g. a unit)")
+    within: list[EntityRef] = Field(
+        default_factory=list, description="restrict to rows of these (e.g. a unit)"
+    )
 
 
 class AggregateArgs(_DocArgs):
-    table: str = Field("04", description="table number: 04 projects, 12 purchased services, 07 by unit/subject …")
+    table: str = Field(
+        "04", description="table number: 04 projects, 12 purchased services, 07 by unit/subject …"
+    )
     measure: str | None = Field(None, description="column, default the table's total column")
     op: str = Field("sum", description="sum | count | avg | max | min | top | bottom | rank | list")
-    filters: dict = Field(default_factory=dict, description="name_contains, name_startswith, unit, function_code, "
-                          "economic_code, category, min, max, above, below, level")
+    filters: dict = Field(
+        default_factory=dict,
+        description="name_contains, name_startswith, unit, function_code, "
+        "economic_code, category, min, max, above, below, level",
+    )
     n: int = Field(1, ge=1, le=100, description="how many for top/bottom, which place for rank")
     group_by: str | None = Field(None, description="function | economic | unit")
     level: int | None = Field(None, description="function-code digits to keep when grouping: 3, 5 or 7")
@@ -663,16 +846,32 @@ class CalculateArgs(BaseModel):
 
 
 TOOL_SPECS: list[tuple[str, type[BaseModel], str]] = [
-    ("resolve", ResolveArgs, "Find the projects, units, subjects, 三公 items and narrative subjects a text names."),
+    (
+        "resolve",
+        ResolveArgs,
+        "Find the projects, units, subjects, 三公 items and narrative subjects a text names.",
+    ),
     ("amounts", AmountsArgs, "Every amount the tables give for one entity (万元 unless stated)."),
     ("aggregate", AggregateArgs, "Sum/count/average/max/min/top-n/rank-n over a table's rows after filters."),
-    ("change", SubjectArgs, "Year-on-year change stated in the narrative, its reason, and last year's amount."),
+    (
+        "change",
+        SubjectArgs,
+        "Year-on-year change stated in the narrative, its reason, and last year's amount.",
+    ),
     ("fact", SubjectArgs, "Everything the narrative states about one subject."),
     ("counts", _DocArgs, "The counts the narrative states (units, vehicles, projects …)."),
-    ("indicators", IndicatorArgs, "Performance targets (预算13表) of a project, best match to the query first."),
+    (
+        "indicators",
+        IndicatorArgs,
+        "Performance targets (预算13表) of a project, best match to the query first.",
+    ),
     ("define", DefineArgs, "A term's definition from 名词解释."),
     ("search", SearchArgs, "Hybrid search over the document's passages; returns the best sentences."),
-    ("calculate", CalculateArgs, "Exact decimal arithmetic. Use it for every sum, difference, share or conversion."),
+    (
+        "calculate",
+        CalculateArgs,
+        "Exact decimal arithmetic. Use it for every sum, difference, share or conversion.",
+    ),
 ]
 
 
@@ -683,8 +882,14 @@ def langchain_tools(box: Toolbox) -> list[StructuredTool]:
         method = getattr(box, name)
 
         def run(**kwargs) -> str:
-            kwargs = {k: ([v.model_dump() if isinstance(v, BaseModel) else v for v in val] if isinstance(val, list) else val)
-                      for k, val in kwargs.items()}
+            kwargs = {
+                k: (
+                    [v.model_dump() if isinstance(v, BaseModel) else v for v in val]
+                    if isinstance(val, list)
+                    else val
+                )
+                for k, val in kwargs.items()
+            }
             try:
                 result = method(**kwargs)
             except (ToolError, CalculationError) as e:
@@ -693,5 +898,7 @@ def langchain_tools(box: Toolbox) -> list[StructuredTool]:
 
         return run
 
-    return [StructuredTool.from_function(func=wrap(name), name=name, description=description, args_schema=schema)
-            for name, schema, description in TOOL_SPECS]
+    return [
+        StructuredTool.from_function(func=wrap(name), name=name, description=description, args_schema=schema)
+        for name, schema, description in TOOL_SPECS
+    ]

@@ -1,4 +1,5 @@
-"""The offline parser (问题理解): a Chinese question → a :class:`QueryPlan`, a clarifying question, or a refusal.
+"""The offline parser (问题理解): a Chinese question → a :class:`QueryPlan`, a clarifying question, or a
+refusal.
 
 Slots are read one at a time — time, the asked unit, filters (:mod:`assistant.slots`), the
 names the question uses (resolved against the document's own vocabulary), the operation
@@ -30,10 +31,28 @@ from index.subjects import class_name
 
 NOT_UNDERSTOOD = "没能理解这个问题"
 #: Kinds in the order a table question prefers them when one name fits several.
-TABLE_KINDS = ("project", "unit", "department", "function_subject", "economic_subject", "catalogue", "three_public",
-               "total", "fact")
-NARRATIVE_KINDS = ("fact", "three_public", "total", "function_subject", "economic_subject", "project", "unit",
-                   "department", "catalogue")
+TABLE_KINDS = (
+    "project",
+    "unit",
+    "department",
+    "function_subject",
+    "economic_subject",
+    "catalogue",
+    "three_public",
+    "total",
+    "fact",
+)
+NARRATIVE_KINDS = (
+    "fact",
+    "three_public",
+    "total",
+    "function_subject",
+    "economic_subject",
+    "project",
+    "unit",
+    "department",
+    "catalogue",
+)
 SCOPES = ("unit", "department")
 CLASSIFIERS = ("function_subject", "economic_subject", "gov_economic_subject", "catalogue")
 #: Classifications from the widest to the narrowest: a cell is read under all of them.
@@ -43,46 +62,101 @@ DEPARTMENT = EntityRef(kind="department", key="department", name="全部门")
 INTENT_PATTERNS: list[tuple[str, str]] = [
     ("define", r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解"),
     ("reason", r"原因|为什么|为何|为啥|怎么会|咋回事"),
-    ("describe", r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
-                 r"目标是什么|管什么|管啥|管不管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|吗[？?!！。]*$"),
-    ("change", r"(比|较|相比|对比|和|跟)(上|去|前)年|(比|较|相比|对比)\s*20\d\d年|比上一年|同比|增幅|降幅|增长率|下降率|变化|增减|"
-               r"(涨|降|增|减|少|多)了(百分之|多少|几)"),
-    ("share", r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成"),
-    ("rank", r"最(多|大|高|贵|少|小|低|便宜|省|烧钱)|排名|排第|排行|第" + ORDINAL + r"(名|位|大|多|高|贵|少|小)|前"
-     + ORDINAL + r"(名|个|项|位|大)?|倒数|从高到低|从大到小|从多到少|从低到高|从小到大|依次"),
-    ("count", r"(?<![那这哪])几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
-              r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|个数|数量|项数"),
+    (
+        "describe",
+        r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
+        r"目标是什么|管什么|管啥|管不管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|吗[？?!！。]*$",
+    ),
+    (
+        "change",
+        r"(比|较|相比|对比|和|跟)(上|去|前)年|(比|较|相比|对比)\s*20\d\d年|比上一年|同比|增幅|降幅|增长率|下降率|变化|增减|"
+        r"(涨|降|增|减|少|多)了(百分之|多少|几)",
+    ),
+    (
+        "share",
+        r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成",
+    ),
+    (
+        "rank",
+        r"最(多|大|高|贵|少|小|低|便宜|省|烧钱)|排名|排第|排行|第"
+        + ORDINAL
+        + r"(名|位|大|多|高|贵|少|小)|前"
+        + ORDINAL
+        + r"(名|个|项|位|大)?|倒数|从高到低|从大到小|从多到少|从低到高|从小到大|依次",
+    ),
+    (
+        "count",
+        r"(?<![那这哪])几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
+        r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|个数|数量|项数",
+    ),
     ("difference", r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,4}?多少|相差|差(额|距|多少)|差了|差几"),
     ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起|加总|累计|加一块|一块儿?多少"),
     ("avg", r"平均"),
 ]
-FOLLOW_UP = re.compile(r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用)")
+FOLLOW_UP = re.compile(
+    r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用)"
+)
 PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比")
-GROUP_WORDS = [("unit", r"各(个)?单位|每个单位|按单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
-               ("function", r"各(个)?(功能分类)?科目|每个科目|按(功能分类)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
-                            r"不同的?.{0,6}(功能分类)?科目"),
-               ("economic", r"按(部门|政府)?经济分类|各(部门|政府)?经济分类|哪个经济分类|各(类|项)支出用途|经济科目")]
-MONEY_WORDS = re.compile(r"多少钱|花了|花多少|要花|预算|经费|资金|拨了|拨款|万元|块钱|付多少|要付|贵|钱|换成元|折合|换算|"
-                         r"总额|金额")
-INDICATOR_WORDS = re.compile(r"指标|目标值|绩效目标|要求|达到|不低于|不少于|率|多久|多长时间|时限|响应|几天|几小时|几分钟|"
-                             r"每人|每天|每次|每小时|每月|单价|人均|每台|标准是")
-RANKED = re.compile(r"第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|最(?:贵|多|大|高)的(?:那个|那项|一个|项目)?")
+GROUP_WORDS = [
+    ("unit", r"各(个)?单位|每个单位|按单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
+    (
+        "function",
+        r"各(个)?(功能分类)?科目|每个科目|按(功能分类)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
+        r"不同的?.{0,6}(功能分类)?科目",
+    ),
+    ("economic", r"按(部门|政府)?经济分类|各(部门|政府)?经济分类|哪个经济分类|各(类|项)支出用途|经济科目"),
+]
+MONEY_WORDS = re.compile(
+    r"多少钱|花了|花多少|要花|预算|经费|资金|拨了|拨款|万元|块钱|付多少|要付|贵|钱|换成元|折合|换算|"
+    r"总额|金额"
+)
+INDICATOR_WORDS = re.compile(
+    r"指标|目标值|绩效目标|要求|达到|不低于|不少于|率|多久|多长时间|时限|响应|几天|几小时|几分钟|"
+    r"每人|每天|每次|每小时|每月|单价|人均|每台|标准是"
+)
+RANKED = re.compile(
+    r"第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|最(?:贵|多|大|高)的(?:那个|那项|一个|项目)?"
+)
 #: Counting words of performance targets (次, 人, 天 …) rather than of rows or stated counts.
-INDICATOR_COUNTERS = re.compile(r"(几|多少)(次|人|天|小时|分钟|场|期|篇|份|人次|户次|个工作日|课时|批次|单|件|场次|个点位|处)")
+INDICATOR_COUNTERS = re.compile(
+    r"(几|多少)(次|人|天|小时|分钟|场|期|篇|份|人次|户次|个工作日|课时|批次|单|件|场次|个点位|处)"
+)
 REFERS_BACK = re.compile(r"这个项目|该项目|此项目|这项|它的|它|其|这个")
 #: Operations that compute a figure: a word of the question they leave unused is a reason to ask back.
-NUMERIC = {"value", "sum", "avg", "count", "max", "min", "top", "bottom", "rank", "rank_low", "list", "difference",
-           "share"}
+NUMERIC = {
+    "value",
+    "sum",
+    "avg",
+    "count",
+    "max",
+    "min",
+    "top",
+    "bottom",
+    "rank",
+    "rank_low",
+    "list",
+    "difference",
+    "share",
+}
 #: Words a plan explains by its operation, scope or wording rather than by a name.
-EXPLAINED = re.compile("|".join(p for _, p in INTENT_PATTERNS) + "|" + "|".join(p for _, p in GROUP_WORDS)
-                       + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
-                         r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|"
-                         r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
-                         r"指导性目录|目录|一级|二级|三级|类别|多大|比例|比重|占比|"
-                         r"(这|那)[一二两三四五六七八九十几0-9]+(个|项)[\u4e00-\u9fff]{0,4}项目|"
-                       + "|".join(d.removesuffix("区") + "区?" for d in DISTRICTS))
+EXPLAINED = re.compile(
+    "|".join(p for _, p in INTENT_PATTERNS)
+    + "|"
+    + "|".join(p for _, p in GROUP_WORDS)
+    + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
+    r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|"
+    r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
+    r"指导性目录|目录|一级|二级|三级|类别|多大|比例|比重|占比|"
+    r"(这|那)[一二两三四五六七八九十几0-9]+(个|项)[\u4e00-\u9fff]{0,4}项目|"
+    + "|".join(d.removesuffix("区") + "区?" for d in DISTRICTS)
+)
 #: Words that name a table: explained when the plan reads that table.
-TABLE_WORDS = {"12": r"政府购买服务|购买服务", "05": r"政府采购|采购", "11": r"“?三公”?经费?|三公", "13": r"绩效"}
+TABLE_WORDS = {
+    "12": r"政府购买服务|购买服务",
+    "05": r"政府采购|采购",
+    "11": r"“?三公”?经费?|三公",
+    "13": r"绩效",
+}
 ENGLISH = re.compile(r"^[\x00-\x7f\s]+$")
 ORG = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:委员会|管理局|局|委|办公室|办|中心|街道|法院|检察院))")
 
@@ -107,26 +181,53 @@ class Reading:
 def read(text: str, catalog: Catalog) -> Reading:
     slots = read_slots(text)
     q, mentions = catalog.resolve(slots.masked)
-    mentions_d = _own_unit(q, _classes(q, _subject_prefixes(q, [m.as_dict() for m in mentions], catalog), catalog), catalog)
+    mentions_d = _own_unit(
+        q, _classes(q, _subject_prefixes(q, [m.as_dict() for m in mentions], catalog), catalog), catalog
+    )
     intents = [name for name, pattern in INTENT_PATTERNS if re.search(pattern, slots.masked)]
-    outside = "".join("，" if any(a <= i < b for a, b in (m["span"] for m in mentions_d)) else c for i, c in enumerate(q))
-    return Reading(text=text, slots=slots, intents=intents, years=[int(y) for y in YEAR.findall(outside)],
-                   mentions=mentions_d, question=q, leftover=catalog.leftover(q, mentions))
+    outside = "".join(
+        "，" if any(a <= i < b for a, b in (m["span"] for m in mentions_d)) else c for i, c in enumerate(q)
+    )
+    return Reading(
+        text=text,
+        slots=slots,
+        intents=intents,
+        years=[int(y) for y in YEAR.findall(outside)],
+        mentions=mentions_d,
+        question=q,
+        leftover=catalog.leftover(q, mentions),
+    )
 
 
 def _subject_prefixes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
-    """普通教育（20502）, 206: a 类 or 款 code the tables print only inside longer codes is still a subject."""
+    """普通教育（20502）, 206: a 类 or 款 code the tables print only inside longer codes is still a
+    subject."""
     codes = [e.key for e in catalog.by_kind("function_subject") if len(e.key) == 7]
     for m in re.finditer(r"(?<![0-9])([0-9]{3}|[0-9]{5})(?![0-9])", q):
         code = m.group(1)
-        if any(a <= m.start() < b for a, b in (x["span"] for x in mentions)) or not any(c.startswith(code) for c in codes):
+        if any(a <= m.start() < b for a, b in (x["span"] for x in mentions)) or not any(
+            c.startswith(code) for c in codes
+        ):
             continue
         named = re.search(r"([\u4e00-\u9fff]{2,14})[（(]?$", q[: m.start()])
         name = class_name(code) if len(code) == 3 else (named.group(1) if named else code)
         start = named.start() if named and len(code) == 5 else m.start()
         mentions = [x for x in mentions if not (x["span"][0] < m.end() and start < x["span"][1])]
-        mentions.append({"text": q[start : m.end()], "span": [start, m.end()], "candidates": [
-            {"kind": "function_subject", "key": code, "name": name or code, "score": 50.0, "full": True}]})
+        mentions.append(
+            {
+                "text": q[start : m.end()],
+                "span": [start, m.end()],
+                "candidates": [
+                    {
+                        "kind": "function_subject",
+                        "key": code,
+                        "name": name or code,
+                        "score": 50.0,
+                        "full": True,
+                    }
+                ],
+            }
+        )
     return sorted(mentions, key=lambda x: x["span"][0])
 
 
@@ -155,8 +256,11 @@ def _free(q: str, mentions: list[dict], start: int, end: int) -> bool:
 
 
 def _add(mentions: list[dict], q: str, start: int, end: int, entity) -> list[dict]:
-    mention = {"text": q[start:end], "span": [start, end],
-               "candidates": [entity.as_dict() | {"score": 50.0, "full": True}]}
+    mention = {
+        "text": q[start:end],
+        "span": [start, end],
+        "candidates": [entity.as_dict() | {"score": 50.0, "full": True}],
+    }
     return sorted([*mentions, mention], key=lambda x: x["span"][0])
 
 
@@ -191,7 +295,8 @@ def _pick(mention: dict, prefer: tuple[str, ...]) -> dict | None:
     if "本级" not in mention["text"] and any(c["kind"] == "department" for c in cands):
         # 退役军人局 names the department, not its 本级 unit, unless 本级 is said
         close = [c for c in close if not (c["kind"] == "unit" and c["name"].endswith("本级"))] + [
-            c for c in cands if c["kind"] == "department" and c["score"] >= top * 0.8]
+            c for c in cands if c["kind"] == "department" and c["score"] >= top * 0.8
+        ]
     return min(close, key=lambda c: prefer.index(c["kind"]) if c["kind"] in prefer else len(prefer))
 
 
@@ -239,12 +344,18 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
         gap = q[out[-1].end : start] if out else ""
         measure = entity["kind"] in ("total", "fact") and _measure_word(entity["name"])
         if measure and out and out[-1].entity["kind"] not in ("total", "fact") and not _splits(gap):
-            if out[-1].measure and out[-1].measure != measure:  # 基本支出中的人员经费: the narrower measure, within
+            if (
+                out[-1].measure and out[-1].measure != measure
+            ):  # 基本支出中的人员经费: the narrower measure, within
                 out[-1].within.append({"kind": "total", "key": out[-1].measure, "name": out[-1].measure})
             out[-1].measure, out[-1].end = measure, end
             continue
-        if out and re.fullmatch(r"(里面?|中|之中|当中|中的|里的|下面?的?)[，,]?", gap) and out[-1].entity["kind"] in (
-                "total", "three_public", "fact") and entity["kind"] not in SCOPES:
+        if (
+            out
+            and re.fullmatch(r"(里面?|中|之中|当中|中的|里的|下面?的?)[，,]?", gap)
+            and out[-1].entity["kind"] in ("total", "three_public", "fact")
+            and entity["kind"] not in SCOPES
+        ):
             # 基本支出里的公用经费, 基本支出里“50201-办公经费”: the part, read within the whole
             outer = out.pop()
             outer_measure = _measure_word(outer.entity["name"]) if outer.entity["kind"] == "total" else None
@@ -253,26 +364,53 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
                 op.measure = outer_measure
             out.append(op)
             continue
-        if (measure and out and out[-1].entity["kind"] in SCOPES and out[-1].measure
-                and re.search(r"比|和|与|跟|同|、|及|加", gap) and not re.search(r"部门|全局|整个|总", gap)):
+        if (
+            measure
+            and out
+            and out[-1].entity["kind"] in SCOPES
+            and out[-1].measure
+            and re.search(r"比|和|与|跟|同|、|及|加", gap)
+            and not re.search(r"部门|全局|整个|总", gap)
+        ):
             # 信息中心的项目支出比基本支出多多少: the second measure keeps the first's unit
             out.append(_Op(out[-1].entity, list(out[-1].within), measure, start, end))
             continue
-        if scope and entity["kind"] == "economic_subject":  # a unit's rows are printed by function subject (07)
-            entity = next((c for c in m["candidates"] if c["kind"] == "function_subject"
-                           and c["score"] >= m["candidates"][0]["score"] * 0.7), entity)
-        op = _Op(entity, list(scope) if entity["kind"] not in SCOPES else [], None, start, end, m["candidates"])
+        if (
+            scope and entity["kind"] == "economic_subject"
+        ):  # a unit's rows are printed by function subject (07)
+            entity = next(
+                (
+                    c
+                    for c in m["candidates"]
+                    if c["kind"] == "function_subject" and c["score"] >= m["candidates"][0]["score"] * 0.7
+                ),
+                entity,
+            )
+        op = _Op(
+            entity, list(scope) if entity["kind"] not in SCOPES else [], None, start, end, m["candidates"]
+        )
         if entity["kind"] in SCOPES:
             scope = [entity]
-        elif out and not _splits(gap) and (
-            out[-1].entity["kind"] in SCOPES
-            or (out[-1].entity["kind"] in CELL_KINDS and entity["kind"] in CELL_KINDS
-                and CELL_KINDS.index(out[-1].entity["kind"]) < CELL_KINDS.index(entity["kind"]))
+        elif (
+            out
+            and not _splits(gap)
+            and (
+                out[-1].entity["kind"] in SCOPES
+                or (
+                    out[-1].entity["kind"] in CELL_KINDS
+                    and entity["kind"] in CELL_KINDS
+                    and CELL_KINDS.index(out[-1].entity["kind"]) < CELL_KINDS.index(entity["kind"])
+                )
+            )
         ):
             op.within = [*out[-1].within, out[-1].entity]  # <单位>的住房公积金, <科目>下面的<经济分类>
             out.pop()
-        if any(o.entity["key"] == op.entity["key"] and o.entity["kind"] == op.entity["kind"] and o.within == op.within
-               for o in out):
+        if any(
+            o.entity["key"] == op.entity["key"]
+            and o.entity["kind"] == op.entity["kind"]
+            and o.within == op.within
+            for o in out
+        ):
             continue  # 2060199其他…支出: a code and its name are one thing
         out.append(op)
     return out
@@ -301,16 +439,27 @@ class Parser:
         previous = next((t["content"] for t in reversed(history or []) if t.get("role") == "user"), None)
         said = next((t["content"] for t in reversed(history or []) if t.get("role") == "assistant"), "")
         if ENGLISH.match(text) and re.search(r"[A-Za-z]{3,}", text):
-            return PlanResult(answer=f"{NOT_UNDERSTOOD}：目前只支持中文提问，请用中文再问一次。", refused=True)
+            return PlanResult(
+                answer=f"{NOT_UNDERSTOOD}：目前只支持中文提问，请用中文再问一次。", refused=True
+            )
         r = self.read(text)
         earlier = None
         follow = bool(previous) and bool(FOLLOW_UP.search(text) or len(text) <= 12 or not r.mentions)
-        if follow and previous and "采购" in previous and "采购" not in text and any(
-                w in text for w in PROCUREMENT_CLASSES):
+        if (
+            follow
+            and previous
+            and "采购" in previous
+            and "采购" not in text
+            and any(w in text for w in PROCUREMENT_CLASSES)
+        ):
             r = self.read("政府采购" + text)  # 服务类的呢: a class of the procurement asked about before
         if follow and previous:
             earlier_parse = self.parse(previous, [])
-            earlier = (self.read(previous), earlier_parse if isinstance(earlier_parse, QueryPlan) else None, said)
+            earlier = (
+                self.read(previous),
+                earlier_parse if isinstance(earlier_parse, QueryPlan) else None,
+                said,
+            )
         refusal = self._out_of_scope(r, earlier)
         if refusal is not None:
             return refusal
@@ -332,23 +481,36 @@ class Parser:
         flags = self.catalog.informative(q)
         for m in r.mentions:
             kinds = {c["kind"] for c in m["candidates"]}
-            if "department" in kinds or any((c["kind"], c["key"]) in used or c["name"] in {k for _, k in used}
-                                             for c in m["candidates"]):
+            if "department" in kinds or any(
+                (c["kind"], c["key"]) in used or c["name"] in {k for _, k in used} for c in m["candidates"]
+            ):
                 flags[m["span"][0] : m["span"][1]] = [False] * (m["span"][1] - m["span"][0])
-        names = {normalize(e.name) for o in plan.operands
-                 for e in [o.entity, *o.within, *(o.rows.within if o.rows else [])] if e is not None}
-        tables = "|".join(TABLE_WORDS[o.rows.table] for o in plan.operands if o.rows and o.rows.table in TABLE_WORDS)
+        names = {
+            normalize(e.name)
+            for o in plan.operands
+            for e in [o.entity, *o.within, *(o.rows.within if o.rows else [])]
+            if e is not None
+        }
+        tables = "|".join(
+            TABLE_WORDS[o.rows.table] for o in plan.operands if o.rows and o.rows.table in TABLE_WORDS
+        )
         for m in [*EXPLAINED.finditer(q), *YEAR.finditer(q), *(re.finditer(tables, q) if tables else [])]:
             flags[m.start() : m.end()] = [False] * (m.end() - m.start())
-        used_spans = [m["span"] for m in r.mentions if any((c["kind"], c["key"]) in used for c in m["candidates"])]
+        used_spans = [
+            m["span"] for m in r.mentions if any((c["kind"], c["key"]) in used for c in m["candidates"])
+        ]
         for m in re.finditer(r"(?<![0-9a-z.])[0-9]{3,7}(?![0-9.]|万|元|%|个|项|年|-|－)", q):
-            if not any(a <= m.start() and m.end() <= b for a, b in used_spans) and not YEAR.match(q, m.start()):
+            if not any(a <= m.start() and m.end() <= b for a, b in used_spans) and not YEAR.match(
+                q, m.start()
+            ):
                 return m.group()
         mask = "".join("1" if f and "\u4e00" <= c <= "\u9fff" else "0" for c, f in zip(q, flags, strict=True))
         for run in re.finditer(r"1{2,}", mask):
             word = q[run.start() : run.end()]
             pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-            if any(p in name for p in pairs for name in names) or any(_in_order(word, name) for name in names):
+            if any(p in name for p in pairs for name in names) or any(
+                _in_order(word, name) for name in names
+            ):
                 continue  # 800M那个运维费, 运维 of 运行维护: more words of a name the plan uses
             if any(p in self.catalog.bigrams for p in pairs):
                 return word
@@ -360,22 +522,32 @@ class Parser:
         names_project = any(_pick(m, TABLE_KINDS)["kind"] == "project" for m in r.mentions if m["candidates"])
         for word in OUT_OF_SCOPE:
             if word in r.masked and not (names_project and re.search(r"几|多少", word)):
-                return _refuse("文档只公开预算数字和说明，不包含人员、编制、姓名、联系方式或合同供应商等信息。")
+                return _refuse(
+                    "文档只公开预算数字和说明，不包含人员、编制、姓名、联系方式或合同供应商等信息。"
+                )
         year = self.doc.get("year")
         if year and any(y > year for y in r.years) or NEXT_YEAR.search(r.text):
             return _refuse(f"已载入的是{year}年的预算，不包含以后年度的数据。")
         if year and any(y < year - 1 for y in r.years):
             return _refuse(f"已载入的是{year}年的预算，不包含所问年度的数据。")
-        ours = [normalize(a) for e in self.catalog.entities if e.kind in ("department", "unit") for a in (e.name, *e.aliases)]
+        ours = [
+            normalize(a)
+            for e in self.catalog.entities
+            if e.kind in ("department", "unit")
+            for a in (e.name, *e.aliases)
+        ]
         for m in ORG.finditer(r.question):
             name = re.sub(r"^.*?(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))
             for district in DISTRICTS:  # 西城教委: the district, then the department's short name
                 name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
             if any(m.start() < e["span"][1] and e["span"][0] < m.end() for e in r.mentions) or any(
-                    a.endswith(name) or name.endswith(a) for a in ours if len(a) >= 2):
+                a.endswith(name) or name.endswith(a) for a in ours if len(a) >= 2
+            ):
                 continue
             if len(name) >= 3 and not re.search(r"^(全|本|该|整个)|这个|我们|咱|贵|哪|各|单位", name):
-                return _refuse(f"没有载入“{name}”的预算；当前文档是{self.doc.get('department') or '另一部门'}的预算。")
+                return _refuse(
+                    f"没有载入“{name}”的预算；当前文档是{self.doc.get('department') or '另一部门'}的预算。"
+                )
         return None
 
     # -- planning ------------------------------------------------------------
@@ -383,14 +555,24 @@ class Parser:
     def _plan(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         project = self._project(r, earlier)
         columns = _attribute_columns(r.text)
-        if project and columns and re.search(r"哪个|哪一|什么|啥|属于|是哪", r.text) and not MONEY_WORDS.search(r.masked):
-            return QueryPlan(operation="attribute", operands=[Operand(entity=_ref(project))], topic="、".join(columns))
+        if (
+            project
+            and columns
+            and re.search(r"哪个|哪一|什么|啥|属于|是哪", r.text)
+            and not MONEY_WORDS.search(r.masked)
+        ):
+            return QueryPlan(
+                operation="attribute", operands=[Operand(entity=_ref(project))], topic="、".join(columns)
+            )
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))
         derived = re.search(r"推算|倒推|推出|推导|算出|反推", r.text)
-        asks_change = re.search(r"(比|较|相比|对比|同比).{0,14}(增加|减少|增长|下降|多|少|变化|增减|涨|降)|"
-                                r"(增加|减少|增长|下降|变化|涨|降)了?(多少|几|百分之)|增幅|降幅|增长率|下降率", r.text)
+        asks_change = re.search(
+            r"(比|较|相比|对比|同比).{0,14}(增加|减少|增长|下降|多|少|变化|增减|涨|降)|"
+            r"(增加|减少|增长|下降|变化|涨|降)了?(多少|几|百分之)|增幅|降幅|增长率|下降率",
+            r.text,
+        )
         if previous_year and intent not in ("count", "reason") and (derived or not asks_change):
             intent = "previous"  # 2023年的预算数是多少（能推出来吗）: last year's figure, derived
         elif previous_year and asks_change and intent in ("value", "previous", "describe", "difference"):
@@ -404,25 +586,59 @@ class Parser:
     def _intent(self, r: Reading, earlier: tuple | None) -> str:
         intents = r.intents
         named = self._named_project(r) or (REFERS_BACK.search(r.text) and self._project(r, earlier))
-        if named and re.search(r"最多|最少|至少|至多|不超过|不低于|上限|下限", r.masked) and not re.search(
-                r"哪个|哪些|哪项|排名|排行|前[0-9一二三四五六七八九十]", r.masked):
+        if (
+            named
+            and re.search(r"最多|最少|至少|至多|不超过|不低于|上限|下限", r.masked)
+            and not re.search(r"哪个|哪些|哪项|排名|排行|前[0-9一二三四五六七八九十]", r.masked)
+        ):
             return "indicator"  # 某项目最多允许几次故障: a target's bound, not a ranking
         if not intents and earlier is not None:
             inherited = earlier[1].operation if earlier[1] is not None else None
             if inherited in ("count", "stated_count", "indicator") and MONEY_WORDS.search(r.masked):
                 inherited = None
-            if inherited == "value" and re.search(r"呢[？?]?$", r.text) and not INDICATOR_WORDS.search(r.masked):
+            if (
+                inherited == "value"
+                and re.search(r"呢[？?]?$", r.text)
+                and not INDICATOR_WORDS.search(r.masked)
+            ):
                 return "value"  # 那<另一个>呢？: the same question of another thing
             if inherited and inherited not in ("reason", "define", "describe", "value", "previous"):
-                return {"max": "rank", "min": "rank", "top": "rank", "bottom": "rank", "rank_low": "rank",
-                        "stated_count": "count", "list": "rank"}.get(inherited, inherited)
+                return {
+                    "max": "rank",
+                    "min": "rank",
+                    "top": "rank",
+                    "bottom": "rank",
+                    "rank_low": "rank",
+                    "stated_count": "count",
+                    "list": "rank",
+                }.get(inherited, inherited)
         if "reason" in intents and "change" in intents:
             return "change"
-        if "describe" in intents and (r.slots.names or r.slots.amounts or r.slots.members) and re.search(
-                r"哪些|哪几个|有什么|列出|列一下", r.masked) and not ({"count", "sum"} & set(intents)):
+        if (
+            "describe" in intents
+            and (r.slots.names or r.slots.amounts or r.slots.members)
+            and re.search(r"哪些|哪几个|有什么|列出|列一下", r.masked)
+            and not ({"count", "sum"} & set(intents))
+        ):
             return "rank"  # 哪些项目没有列入…: the set, listed
-        for name in ("define", "reason", "change", "share", "difference", "rank", "count", "sum", "avg", "describe"):
-            if name == "describe" and name in intents and INDICATOR_WORDS.search(r.masked) and self._project(r, earlier):
+        for name in (
+            "define",
+            "reason",
+            "change",
+            "share",
+            "difference",
+            "rank",
+            "count",
+            "sum",
+            "avg",
+            "describe",
+        ):
+            if (
+                name == "describe"
+                and name in intents
+                and INDICATOR_WORDS.search(r.masked)
+                and self._project(r, earlier)
+            ):
                 return "indicator"  # 多久能接通，有要求吗: a target of the project
             if name in intents:
                 if name in ("count", "avg") and self._indicator_hint(r, earlier):
@@ -446,7 +662,13 @@ class Parser:
         """公车加油费和维修费, 三公经费里加油和保险两项: parts of a “三公” item named by their short words."""
         for i, op in enumerate(ops):
             name = THREE_PUBLIC_TOTAL if op.entity["key"] == "“三公”经费" else op.entity["name"]
-            parent = name if name in THREE_PUBLIC_PARTS else _parent_part(name) if op.entity["kind"] == "three_public" else None
+            parent = (
+                name
+                if name in THREE_PUBLIC_PARTS
+                else _parent_part(name)
+                if op.entity["kind"] == "three_public"
+                else None
+            )
             if parent is None:
                 continue
             rest = r.question[op.end :]
@@ -454,21 +676,35 @@ class Parser:
             if not found:
                 continue
             spans = [(op.end + rest.find(_part_stem(c)), len(_part_stem(c))) for c in found]
-            parts = [_Op({"kind": "three_public", "key": c, "name": c}, [*op.within, op.entity] if name == parent else
-                         list(op.within), None, at, at + n) for c, (at, n) in zip(found, spans, strict=True)]
+            parts = [
+                _Op(
+                    {"kind": "three_public", "key": c, "name": c},
+                    [*op.within, op.entity] if name == parent else list(op.within),
+                    None,
+                    at,
+                    at + n,
+                )
+                for c, (at, n) in zip(found, spans, strict=True)
+            ]
             later = [o for o in ops[i + 1 :] if not any(o.start < p.end and p.start < o.end for p in parts)]
             keep = [] if name == parent else [op]  # 加油和保险两项: the parts, not their parent
             return [*ops[:i], *keep, *parts, *later]
         return ops
 
-    def _operands(self, r: Reading, earlier: tuple | None, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
+    def _operands(
+        self, r: Reading, earlier: tuple | None, prefer: tuple[str, ...] = TABLE_KINDS
+    ) -> list[_Op]:
         ops = self._siblings(r, operands(r, prefer))
         if earlier is None:
             return ops
         before = operands(earlier[0], prefer)
         if not ops:
             return before
-        if before and all(o.entity["kind"] in SCOPES for o in ops) and before[-1].entity["kind"] not in SCOPES:
+        if (
+            before
+            and all(o.entity["kind"] in SCOPES for o in ops)
+            and before[-1].entity["kind"] not in SCOPES
+        ):
             last = before[-1]  # 那<另一单位>的呢？: the same subject, another unit
             return [_Op(last.entity, [ops[-1].entity], last.measure, 0, 0)]
         if re.match(r"^(其中|里面|这里面|当中)", r.text) and before:
@@ -479,15 +715,35 @@ class Parser:
         elif before and len(ops) == 1 and not ops[0].within and before[-1].within:
             if ops[0].entity["kind"] not in SCOPES:
                 ops[0].within = before[-1].within
-        elif (before and len(ops) == 1 and before[-1].entity["kind"] == "unit" and ops[0].entity["kind"] == "total"
-              and _measure_word(ops[0].entity["name"]) and (REFERS_BACK.search(r.text) or FOLLOW_UP.search(r.text))):
-            return [_Op(before[-1].entity, list(before[-1].within), _measure_word(ops[0].entity["name"]), 0, 0)]
-        elif before and len(ops) == 1 and not ops[0].within and before[-1].entity["kind"] == "unit" and (
-                ops[0].entity["kind"] in ("function_subject", "economic_subject") and REFERS_BACK.search(r.text)):
+        elif (
+            before
+            and len(ops) == 1
+            and before[-1].entity["kind"] == "unit"
+            and ops[0].entity["kind"] == "total"
+            and _measure_word(ops[0].entity["name"])
+            and (REFERS_BACK.search(r.text) or FOLLOW_UP.search(r.text))
+        ):
+            return [
+                _Op(before[-1].entity, list(before[-1].within), _measure_word(ops[0].entity["name"]), 0, 0)
+            ]
+        elif (
+            before
+            and len(ops) == 1
+            and not ops[0].within
+            and before[-1].entity["kind"] == "unit"
+            and (
+                ops[0].entity["kind"] in ("function_subject", "economic_subject")
+                and REFERS_BACK.search(r.text)
+            )
+        ):
             ops[0].within = [before[-1].entity]  # 信息中心…？ 它交的职业年金是多少？
             if ops[0].entity["kind"] == "economic_subject":
                 wanted = normalize(ops[0].entity["name"])
-                found = [e.as_dict() for e in self.catalog.by_kind("function_subject") if wanted in normalize(e.name)]
+                found = [
+                    e.as_dict()
+                    for e in self.catalog.by_kind("function_subject")
+                    if wanted in normalize(e.name)
+                ]
                 ops[0].entity = found[0] if len(found) == 1 else ops[0].entity
         return ops
 
@@ -496,19 +752,29 @@ class Parser:
     def _row_set(self, r: Reading, earlier: tuple | None = None) -> tuple[RowSet, str | None]:
         """Which table a question over many rows means, the filters its words imply, and a grouping.
 
-        A follow-up that starts 其中/这些/里面 and names no rows of its own keeps the previous question's rows."""
+        A follow-up that starts 其中/这些/里面 and names no rows of its own keeps the previous question's
+        rows."""
         text = r.masked
         previous = earlier[1] if earlier else None
-        if (previous is not None and previous.operands and previous.operands[0].rows is not None
-                and re.match(r"^(其中|这些|里面|这里面|当中|那这些|那其中)", r.text)
-                and not r.slots.table and not any(m["candidates"] for m in r.mentions)):
+        if (
+            previous is not None
+            and previous.operands
+            and previous.operands[0].rows is not None
+            and re.match(r"^(其中|这些|里面|这里面|当中|那这些|那其中)", r.text)
+            and not r.slots.table
+            and not any(m["candidates"] for m in r.mentions)
+        ):
             rows = previous.operands[0].rows.model_copy(deep=True)
             rows.names += r.slots.names
             rows.amounts += r.slots.amounts
             rows.members += r.slots.members
             return rows, previous.group_by
-        rows = RowSet(table="04", names=list(r.slots.names), amounts=list(r.slots.amounts),
-                      members=list(r.slots.members))
+        rows = RowSet(
+            table="04",
+            names=list(r.slots.names),
+            amounts=list(r.slots.amounts),
+            members=list(r.slots.members),
+        )
         if re.search(r"政府购买服务|购买服务", text):
             rows.table = "12"
         elif re.search(r"政府采购", text):
@@ -519,14 +785,18 @@ class Parser:
             entity = _pick(m, (*CLASSIFIERS, *SCOPES, *TABLE_KINDS))
             if entity is None:
                 continue
-            parts = [c for c in m["candidates"] if c["kind"] == "three_public" and c["key"] in THREE_PUBLIC_PARTS]
+            parts = [
+                c for c in m["candidates"] if c["kind"] == "three_public" and c["key"] in THREE_PUBLIC_PARTS
+            ]
             if breakdown and parts:
                 entity = parts[0]
             if any(w.kind == entity["kind"] and w.key == entity["key"] for w in rows.within):
                 continue
             if entity["kind"] in ("economic_subject", "function_subject", "unit"):
                 rows.within.append(_ref(entity))
-            elif entity["kind"] == "three_public" or (entity["kind"] == "total" and entity["key"] == "“三公”经费"):
+            elif entity["kind"] == "three_public" or (
+                entity["kind"] == "total" and entity["key"] == "“三公”经费"
+            ):
                 rows.table = "11"
                 if entity["kind"] == "three_public":
                     rows.within.append(_ref(entity))
@@ -545,7 +815,12 @@ class Parser:
                 rows.table, group = "03", "economic"
             elif group == "unit" or re.search(r"单位", text):
                 rows.table = "02"
-        if rows.table == "02" and _measure_of(operands(r)) in ("基本支出", "项目支出", "人员经费", "公用经费"):
+        if rows.table == "02" and _measure_of(operands(r)) in (
+            "基本支出",
+            "项目支出",
+            "人员经费",
+            "公用经费",
+        ):
             rows.table = "07"  # a unit's 基本/项目支出 and 人员/公用经费 are printed in 预算07表
         if rows.table == "05" and group in ("function", "unit"):
             group = None
@@ -556,7 +831,9 @@ class Parser:
     # -- one builder per operation family --------------------------------------
 
     def _plan_value(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
-        if re.search(r"哪个|哪家|哪些|什么|谁|哪里|哪块|哪一|啥", r.masked) and not MONEY_WORDS.search(r.masked):
+        if re.search(r"哪个|哪家|哪些|什么|谁|哪里|哪块|哪一|啥", r.masked) and not MONEY_WORDS.search(
+            r.masked
+        ):
             return self._plan_describe(r, earlier)  # 挂着哪个单位的牌子: a name is asked, not an amount
         if (ambiguous := _ambiguous(r)) is not None:
             return ambiguous
@@ -570,12 +847,17 @@ class Parser:
             ops = sorted(ops, key=lambda o: CELL_KINDS.index(o.entity["kind"]))
             ops[-1].within = [*ops[-1].within, *(o.entity for o in ops[:-1])]  # one cell, by its codes
             ops = ops[-1:]
-        if re.search(r"(多少|几)(位|名|人|个|辆|台|套|次|条|户|家)", r.masked) and not MONEY_WORDS.search(r.masked):
+        if re.search(r"(多少|几)(位|名|人|个|辆|台|套|次|条|户|家)", r.masked) and not MONEY_WORDS.search(
+            r.masked
+        ):
             return self._not_found(r)  # a count of something, not an amount
         if len(ops) > 1 and re.search(r"中|里|其中", r.masked):
             ops = ops[-1:]
-        if r.slots.table in ("02", "03", "07", "08") and len(ops) == 1 and ops[0].entity["kind"] in (
-                *CELL_KINDS, "unit"):
+        if (
+            r.slots.table in ("02", "03", "07", "08")
+            and len(ops) == 1
+            and ops[0].entity["kind"] in (*CELL_KINDS, "unit")
+        ):
             op = ops[0]  # 预算08表中<经济分类>的金额: that table's rows, added up
             rows = RowSet(table=r.slots.table, within=[_ref(w) for w in op.within] + [_ref(op.entity)])
             return QueryPlan(operation="sum", operands=[Operand(rows=rows, measure=op.measure)])
@@ -586,13 +868,18 @@ class Parser:
         classifiers = [o for o in ops if o.entity["kind"] in CLASSIFIERS and not o.within]
         totals_only = all(o.entity["kind"] in ("total", "fact") for o in named)
         return bool(r.slots.names or r.slots.amounts or r.slots.members) or (
-            totals_only and bool(classifiers) and "项目" in r.masked)
+            totals_only and bool(classifiers) and "项目" in r.masked
+        )
 
     def _name_set(self, r: Reading) -> RowSet | None:
         """三个网格化项目一共多少: a short name several projects share means all of them."""
         for m in r.mentions:
             projects = [c for c in m["candidates"] if c["kind"] == "project"]
-            if len(projects) >= 2 and not projects[0]["full"] and all(m["text"] in p["name"] for p in projects):
+            if (
+                len(projects) >= 2
+                and not projects[0]["full"]
+                and all(m["text"] in p["name"] for p in projects)
+            ):
                 rows, _ = self._row_set(r)
                 rows.names.append(_name_filter(m["text"]))
                 return rows
@@ -603,7 +890,9 @@ class Parser:
         name_set = self._name_set(r)
         if self._set_question(r, ops) or name_set is not None:
             rows, group = self._row_set(r) if name_set is None else (name_set, None)
-            return QueryPlan(operation="sum", operands=[Operand(rows=rows, measure=_measure_of(ops))], group_by=group)
+            return QueryPlan(
+                operation="sum", operands=[Operand(rows=rows, measure=_measure_of(ops))], group_by=group
+            )
         named = [o for o in ops if o.entity["kind"] not in CLASSIFIERS]
         chosen = named if len(named) >= 2 else ops
         if len(chosen) < 2:
@@ -612,8 +901,9 @@ class Parser:
 
     def _plan_avg(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         rows, group = self._row_set(r)
-        return QueryPlan(operation="avg", operands=[Operand(rows=rows, measure=_measure_of(operands(r)))],
-                         group_by=group)
+        return QueryPlan(
+            operation="avg", operands=[Operand(rows=rows, measure=_measure_of(operands(r)))], group_by=group
+        )
 
     def _sides(self, r: Reading, earlier: tuple | None, word: str) -> tuple[list[_Op], list[_Op]]:
         ops = self._operands(r, earlier)
@@ -625,10 +915,18 @@ class Parser:
     def _plan_difference(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         ranks = [ordinal(m.group(1)) if m.group(1) else 1 for m in RANKED.finditer(r.text)]
         previous = earlier[1] if earlier else None
-        if len(ranks) == 2 and previous is not None and previous.operands and previous.operands[0].rows is not None:
+        if (
+            len(ranks) == 2
+            and previous is not None
+            and previous.operands
+            and previous.operands[0].rows is not None
+        ):
             rows = previous.operands[0]  # 第一名比第二名多多少: two places of the ranking just shown
-            return QueryPlan(operation="difference", group_by=previous.group_by,
-                             operands=[rows.model_copy(update={"rank": n}) for n in ranks])
+            return QueryPlan(
+                operation="difference",
+                group_by=previous.group_by,
+                operands=[rows.model_copy(update={"rank": n}) for n in ranks],
+            )
         left, right = self._sides(r, earlier, "比")
         if not left and right and earlier is not None and r.text.startswith("比"):
             left = operands(earlier[0])[-1:]  # 科普经费多少钱？ 比科技经费多多少？
@@ -654,17 +952,30 @@ class Parser:
                 rows = name_set
             numerator = Operand(rows=rows, measure=_measure_of(left))
         elif left:
-            inside = len(left) > 1 and re.fullmatch(r"(里|中|之中|当中|其中|里面|的)+", r.question[left[-2].end : left[-1].start])
+            inside = len(left) > 1 and re.fullmatch(
+                r"(里|中|之中|当中|其中|里面|的)+", r.question[left[-2].end : left[-1].start]
+            )
             numerator = (left[-1] if inside else left[0]).operand()  # 三公经费里公务用车加油占…: the part
-        if numerator is not None and not right and numerator.within and numerator.within[-1].kind in (
-                "total", "three_public", "fact"):
+        if (
+            numerator is not None
+            and not right
+            and numerator.within
+            and numerator.within[-1].kind in ("total", "three_public", "fact")
+        ):
             right = [_Op(numerator.within[-1].model_dump(), [], None, 0, 0)]  # 政府采购里货物类占采购总额
-        if not right and len(left) >= 2 and re.search(r"在.*(中|里|之中|当中)", r.question[: at]):
+        if not right and len(left) >= 2 and re.search(r"在.*(中|里|之中|当中)", r.question[:at]):
             numerator, right = left[0].operand(), left[1:2]  # 公用经费在基本支出中占多大比例
-        if not right and earlier is not None and not re.search(r"全|总|整个|整体", r.masked[at:] if at >= 0 else ""):
+        if (
+            not right
+            and earlier is not None
+            and not re.search(r"全|总|整个|整体", r.masked[at:] if at >= 0 else "")
+        ):
             right = operands(earlier[0])[-1:]  # 三公经费一共多少？ 修车的钱占了多少？
             numerator = numerator if left else None
-        if not right and re.search(r"(全|本|整个)部门|全局|全委|总预算|总额|全部|总支出|总收入|整体", r.masked[at:] if at >= 0 else ""):
+        if not right and re.search(
+            r"(全|本|整个)部门|全局|全委|总预算|总额|全部|总支出|总收入|整体",
+            r.masked[at:] if at >= 0 else "",
+        ):
             right = [_Op(DEPARTMENT.model_dump(), [], None, 0, 0)]
         if numerator is None and not left and earlier is not None:
             before = operands(earlier[0])
@@ -681,11 +992,16 @@ class Parser:
         op, n = ("min" if low else "max"), None
         if m := re.search(r"倒数第" + ORDINAL, text):
             op, n = "rank_low", ordinal(m.group(1))
-        elif m := (re.search(r"前" + ORDINAL, text) or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位)", text)):
+        elif m := (
+            re.search(r"前" + ORDINAL, text) or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位)", text)
+        ):
             op, n = ("bottom" if low else "top"), ordinal(m.group(1))
         elif m := re.search(r"第" + ORDINAL, text):
             op, n = ("rank_low" if low else "rank"), ordinal(m.group(1))
-        elif re.search(r"从高到低|从大到小|从多到少|从低到高|从小到大|从少到多|依次|排名|排行|排序|哪些|哪几个|列出|有什么", text):
+        elif re.search(
+            r"从高到低|从大到小|从多到少|从低到高|从小到大|从少到多|依次|排名|排行|排序|哪些|哪几个|列出|有什么",
+            text,
+        ):
             op = "bottom" if low else "list"
             n = 100 if low else None
         if rows.table == "02" and group is None and re.search(r"项目", text):
@@ -698,19 +1014,34 @@ class Parser:
     def _plan_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         text = r.masked
         if (INDICATOR_COUNTERS.search(text) or self._named_project(r)) and not (
-                r.slots.names or r.slots.amounts or r.slots.members or r.slots.table):
+            r.slots.names or r.slots.amounts or r.slots.members or r.slots.table
+        ):
             return self._plan_indicator(r, earlier)
-        scoped = any(m["candidates"] and _pick(m, (*CLASSIFIERS, *SCOPES))["kind"] in (*CLASSIFIERS, "unit")
-                     for m in r.mentions)
+        scoped = any(
+            m["candidates"] and _pick(m, (*CLASSIFIERS, *SCOPES))["kind"] in (*CLASSIFIERS, "unit")
+            for m in r.mentions
+        )
         counter = next((c for c in "个项户家" if re.search(f"(几|多少|数){c}", text)), None)
-        if scoped or r.slots.names or r.slots.amounts or r.slots.members or self._name_set(r) is not None or (
-                re.search(r"项目|政府购买服务|单位|科目", text) and (counter or re.search(r"个数|数量|项数", text))):
+        if (
+            scoped
+            or r.slots.names
+            or r.slots.amounts
+            or r.slots.members
+            or self._name_set(r) is not None
+            or (
+                re.search(r"项目|政府购买服务|单位|科目", text)
+                and (counter or re.search(r"个数|数量|项数", text))
+            )
+        ):
             rows, group = self._row_set(r, earlier)
             if (name_set := self._name_set(r)) is not None:
                 rows = name_set
-            return QueryPlan(operation="count", operands=[Operand(rows=rows, measure=_measure_of(operands(r)))],
-                             group_by=group,
-                             answer_unit=counter or ("行" if re.search(r"几行|多少行", text) else None))
+            return QueryPlan(
+                operation="count",
+                operands=[Operand(rows=rows, measure=_measure_of(operands(r)))],
+                group_by=group,
+                answer_unit=counter or ("行" if re.search(r"几行|多少行", text) else None),
+            )
         return QueryPlan(operation="stated_count", topic=r.text)
 
     def _subject(self, r: Reading, earlier: tuple | None) -> Operand | None:
@@ -727,8 +1058,12 @@ class Parser:
 
     def _plan_change(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         subject = self._subject(r, earlier)
-        return QueryPlan(operation="change", operands=[subject] if subject else [], percent=bool(PCT_WORDS.search(r.text)),
-                         topic=r.text)
+        return QueryPlan(
+            operation="change",
+            operands=[subject] if subject else [],
+            percent=bool(PCT_WORDS.search(r.text)),
+            topic=r.text,
+        )
 
     def _plan_previous(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         subject = self._subject(r, earlier)
@@ -742,30 +1077,42 @@ class Parser:
         quoted = QUOTED.search(r.text)
         term = quoted.group(1) if quoted else (r.mentions[0]["text"] if r.mentions else "")
         if not term:
-            m = re.search(r"(?:什么是|何为|啥是)?([^，。？?是]{2,20}?)(?:是指什么|指什么|指的是|是什么意思|的含义|的定义|啥意思)",
-                          r.text)
+            m = re.search(
+                r"(?:什么是|何为|啥是)?([^，。？?是]{2,20}?)(?:是指什么|指什么|指的是|是什么意思|的含义|的定义|啥意思)",
+                r.text,
+            )
             term = m.group(1) if m else ""
         subject = self._subject(r, earlier)
         return QueryPlan(operation="define", operands=[subject] if subject else [], topic=term or r.text)
 
     def _plan_describe(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         project = self._project(r, earlier)
-        ops = [Operand(entity=_ref(project))] if project else [
-            Operand(entity=_ref(e)) for m in r.mentions if (e := _pick(m, NARRATIVE_KINDS))]
+        ops = (
+            [Operand(entity=_ref(project))]
+            if project
+            else [Operand(entity=_ref(e)) for m in r.mentions if (e := _pick(m, NARRATIVE_KINDS))]
+        )
         return QueryPlan(operation="describe", operands=ops, topic=r.text)
 
     def _named_project(self, r: Reading) -> bool:
         """One project is named outright (not a short name several projects share)."""
         for m in r.mentions:
             projects = [c for c in m["candidates"] if c["kind"] == "project"]
-            if projects and _pick(m, TABLE_KINDS)["kind"] == "project" and (
-                    projects[0]["full"] or len(projects) == 1 or projects[1]["score"] < projects[0]["score"] * 0.8):
+            if (
+                projects
+                and _pick(m, TABLE_KINDS)["kind"] == "project"
+                and (
+                    projects[0]["full"]
+                    or len(projects) == 1
+                    or projects[1]["score"] < projects[0]["score"] * 0.8
+                )
+            ):
                 return True
         return False
 
     def _project(self, r: Reading, earlier: tuple | None) -> dict | None:
         for reading in (r, earlier[0] if earlier else None):
-            for m in (reading.mentions if reading else []):
+            for m in reading.mentions if reading else []:
                 entity = _pick(m, TABLE_KINDS)
                 if entity and entity["kind"] == "project":
                     return entity
@@ -784,10 +1131,15 @@ class Parser:
             topic = quoted.group(1)  # “开展应急值守”这个指标: the name it quotes
         elif not REFERS_BACK.search(r.text):  # the words that named the project are not the indicator's
             for m in r.mentions:
-                if project and any(c["kind"] == "project" and c["key"] == project["key"] for c in m["candidates"]):
-                    topic = topic[: m["span"][0]] + "，" * (m["span"][1] - m["span"][0]) + topic[m["span"][1] :]
-        return QueryPlan(operation="indicator", operands=[Operand(entity=_ref(project))] if project else [],
-                         topic=topic)
+                if project and any(
+                    c["kind"] == "project" and c["key"] == project["key"] for c in m["candidates"]
+                ):
+                    topic = (
+                        topic[: m["span"][0]] + "，" * (m["span"][1] - m["span"][0]) + topic[m["span"][1] :]
+                    )
+        return QueryPlan(
+            operation="indicator", operands=[Operand(entity=_ref(project))] if project else [], topic=topic
+        )
 
     def _not_found(self, r: Reading) -> PlanResult:
         left = r.leftover
@@ -820,15 +1172,22 @@ def _measure_of(ops: list[_Op]) -> str | None:
     for o in ops:
         if o.measure:
             return o.measure
-        if o.entity["kind"] == "total" and o.entity["name"] in ("基本支出", "项目支出", "人员经费", "公用经费"):
+        if o.entity["kind"] == "total" and o.entity["name"] in (
+            "基本支出",
+            "项目支出",
+            "人员经费",
+            "公用经费",
+        ):
             return o.entity["name"]
     return None
 
 
 def _level(text: str) -> int | None:
-    for digits, pattern in ((3, r"类级|[（(“\"]类[）)”\"]|按类|类一级|分类汇总到类|大类"),
-                            (5, r"款级|[（(“\"]款[）)”\"]|按款|款一级"),
-                            (7, r"项级|[（(“\"]项[）)”\"]|按项")):
+    for digits, pattern in (
+        (3, r"类级|[（(“\"]类[）)”\"]|按类|类一级|分类汇总到类|大类"),
+        (5, r"款级|[（(“\"]款[）)”\"]|按款|款一级"),
+        (7, r"项级|[（(“\"]项[）)”\"]|按项"),
+    ):
         if re.search(pattern, text):
             return digits
     return 7
@@ -841,8 +1200,11 @@ def _refuse(why: str = "") -> PlanResult:
 def _ask_back(word: str, plan: QueryPlan) -> PlanResult:
     from assistant.executor import interpret
 
-    return PlanResult(answer=f"问题中的“{word}”我没能对应到预算表里的内容，请问“{word}”具体指什么？"
-                             "可以换个说法或给出完整名称。", interpretation=interpret(plan))
+    return PlanResult(
+        answer=f"问题中的“{word}”我没能对应到预算表里的内容，请问“{word}”具体指什么？"
+        "可以换个说法或给出完整名称。",
+        interpretation=interpret(plan),
+    )
 
 
 def _ambiguous(r: Reading) -> PlanResult | None:
@@ -853,7 +1215,11 @@ def _ambiguous(r: Reading) -> PlanResult | None:
         rivals = [c for c in cands if c["kind"] == cands[0]["kind"] and c["score"] >= cands[0]["score"] * 0.9]
         if len(rivals) > 1:
             names = "、".join(f"“{c['name']}”" for c in rivals[:5])
-            return PlanResult(answer=f"“{m['text']}”可能指：{names}。请问您问的是哪一个？",
-                              candidates=[Candidate(name=c["name"], kind=c["kind"], score=c["score"], key=c["key"])
-                                          for c in rivals[:5]])
+            return PlanResult(
+                answer=f"“{m['text']}”可能指：{names}。请问您问的是哪一个？",
+                candidates=[
+                    Candidate(name=c["name"], kind=c["kind"], score=c["score"], key=c["key"])
+                    for c in rivals[:5]
+                ],
+            )
     return None

@@ -76,9 +76,14 @@ def _ask(kind: str, question: str, history: list[dict[str, str]] | None = None, 
 
 
 def _chat(question: str, history: list[dict[str, str]] | None = None, **expect: Any) -> Case:
-    messages = [{"role": "system", "content": "你是部门预算助手。"}, *(history or []),
-                {"role": "user", "content": question}]
-    return Case("chat", "POST", "/v1/chat/completions", body={"model": "budgetqa", "messages": messages}, **expect)
+    messages = [
+        {"role": "system", "content": "你是部门预算助手。"},
+        *(history or []),
+        {"role": "user", "content": question},
+    ]
+    return Case(
+        "chat", "POST", "/v1/chat/completions", body={"model": "budgetqa", "messages": messages}, **expect
+    )
 
 
 HOTLINE = _history("防疫热线花了多少？", "防疫核酸检测预约热线服务费128.00万元（预算04表）。")
@@ -95,8 +100,11 @@ CASES: list[Case] = [
     _chat("防疫热线花了多少？", value=("128.00",)),
     Case("search", "GET", "/api/search", params={"q": "公务用车运行维护费", "k": 5}),
     _ask("lookup", "信息中心一共多少预算", value=("674.59",)),
-    _ask("sum", "全区线路租用服务、互联网出口租用服务、东城区政务外网混合云平台租用项目这三个租赁项目合计多少？",
-         value=("1072.00",)),
+    _ask(
+        "sum",
+        "全区线路租用服务、互联网出口租用服务、东城区政务外网混合云平台租用项目这三个租赁项目合计多少？",
+        value=("1072.00",),
+    ),
     _ask("follow-up", "其中购房补贴呢？", CENTRE, value=("47.09",)),
     _ask("rank", "2022年哪个项目的预算最多？", contains="全区线路租用服务"),
     _chat("占项目支出百分之几？", HOTLINE, value=("2.56",)),
@@ -163,7 +171,10 @@ def client_loop(base_url: str, start: int, stats: Stats, timeout: float) -> None
                 if response.is_success:
                     wrong = check(case, response.json())
                 else:
-                    error = f"{case.method} {case.path} [{case.kind}] → {response.status_code}: {response.text[:200]}"
+                    error = (
+                        f"{case.method} {case.path} [{case.kind}] → {response.status_code}: "
+                        f"{response.text[:200]}"
+                    )
             except Exception as exc:  # a load test counts every failure, whatever it is
                 elapsed = time.perf_counter() - began
                 error = f"{case.method} {case.path} [{case.kind}] → {type(exc).__name__}: {exc}"
@@ -186,7 +197,9 @@ def percentile(values: list[float], q: float) -> float:
 def loopback_url(url: str) -> str:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or parsed.hostname not in LOOPBACK:
-        raise SystemExit(f"refusing {url!r}: this load test only talks to http://127.0.0.1 or http://localhost")
+        raise SystemExit(
+            f"refusing {url!r}: this load test only talks to http://127.0.0.1 or http://localhost"
+        )
     return url.rstrip("/")
 
 
@@ -232,7 +245,16 @@ def wait_ready(base_url: str, seconds: float, proc: subprocess.Popen | None = No
 
 def start_server(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    command = [budgetqa_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
+    command = [
+        budgetqa_command(),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
     log = log_path.open("wb")
     proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=server_env(), cwd=ROOT)
     log.close()
@@ -252,8 +274,14 @@ def stop_server(proc: subprocess.Popen) -> None:
 def ingest_sample(data_dir: Path) -> None:
     print(f"ingesting {SAMPLES}/ into {data_dir} …", flush=True)
     began = time.perf_counter()
-    done = subprocess.run([budgetqa_command(), "ingest", str(SAMPLES), "--data-dir", str(data_dir)],
-                          env=server_env(), cwd=ROOT, timeout=600, capture_output=True, text=True)
+    done = subprocess.run(
+        [budgetqa_command(), "ingest", str(SAMPLES), "--data-dir", str(data_dir)],
+        env=server_env(),
+        cwd=ROOT,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(f"budgetqa ingest failed ({done.returncode}):\n{done.stdout}{done.stderr}")
     print(f"  ingested in {time.perf_counter() - began:.1f} s", flush=True)
@@ -261,8 +289,12 @@ def ingest_sample(data_dir: Path) -> None:
 
 def run_load(base_url: str, clients: int, seconds: float, max_requests: int, timeout: float) -> Stats:
     stats = Stats(max_requests=max_requests, deadline=time.monotonic() + seconds)
-    threads = [threading.Thread(target=client_loop, args=(base_url, n, stats, timeout), name=f"client-{n}",
-                                daemon=True) for n in range(clients)]
+    threads = [
+        threading.Thread(
+            target=client_loop, args=(base_url, n, stats, timeout), name=f"client-{n}", daemon=True
+        )
+        for n in range(clients)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -300,10 +332,14 @@ def report(stats: Stats, clients: int, wall: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="an already running server (127.0.0.1 or localhost only)")
-    parser.add_argument("--data-dir", type=Path, help="data dir holding the sample (default: a fresh temp dir)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="data dir holding the sample (default: a fresh temp dir)"
+    )
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to send requests (default 60)")
-    parser.add_argument("--max-requests", type=int, default=20000, help="hard cap on requests in all (default 20000)")
+    parser.add_argument(
+        "--max-requests", type=int, default=20000, help="hard cap on requests in all (default 20000)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
     parser.add_argument("--ready-timeout", type=float, default=180.0, help="seconds to wait for /readyz")
     args = parser.parse_args()
@@ -332,7 +368,9 @@ def main() -> int:
             print(f"✗ {exc}", file=sys.stderr)
             if proc is not None:
                 stop_server(proc)
-                print((Path(scratch.name) / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+                print(
+                    (Path(scratch.name) / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr
+                )
             return 2
         print(f"ready: {ready['documents']} documents, {ready['vectors']} vectors", flush=True)
         with httpx.Client(base_url=base_url, timeout=30, trust_env=False) as client:
@@ -340,7 +378,10 @@ def main() -> int:
         if SAMPLE_NAME not in names:
             print(f"warning: {SAMPLE_NAME} is not in the corpus ({names}); expect wrong answers", flush=True)
 
-        print(f"load: {args.clients} clients × {args.seconds:g} s, at most {args.max_requests} requests", flush=True)
+        print(
+            f"load: {args.clients} clients × {args.seconds:g} s, at most {args.max_requests} requests",
+            flush=True,
+        )
         began = time.perf_counter()
         stats = run_load(base_url, args.clients, args.seconds, args.max_requests, args.timeout)
         report(stats, args.clients, time.perf_counter() - began)

@@ -25,7 +25,14 @@ from index.ingest import ingest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "000_3d71c1f270c17ec6.txt"
 SUITE = ROOT.parent / "shared" / "benchmarks" / "seed-public.jsonl"
-QUERIES = ["项目支出合计是多少", "住房公积金", "公务用车运行维护费", "基本支出人员经费", "政府购买服务", "绩效目标满意度"]
+QUERIES = [
+    "项目支出合计是多少",
+    "住房公积金",
+    "公务用车运行维护费",
+    "基本支出人员经费",
+    "政府购买服务",
+    "绩效目标满意度",
+]
 
 
 def timed(fn, *args, **kw):
@@ -37,7 +44,10 @@ def timed(fn, *args, **kw):
 def bench_ingest(data: Path) -> None:
     corpus = open_corpus(data)
     result, seconds = timed(ingest, corpus, SAMPLE)
-    print(f"ingest sample: {seconds:.1f} s ({result.passages} passages, {len(result.doc.projects)} projects; target < 60 s)")
+    print(
+        f"ingest sample: {seconds:.1f} s ({result.passages} passages, {len(result.doc.projects)} projects; "
+        f"target < 60 s)"
+    )
     _, again = timed(ingest, corpus, SAMPLE)
     print(f"re-ingest sample (vectors already there, upserted): {again:.1f} s")
 
@@ -55,7 +65,10 @@ def bench_recall(data: Path, suite: Path) -> None:
             result, seconds = timed(corpus.search, q["question"], 5, mode)
             latencies.append(seconds * 1000)
             hits += any(holds_amount(h.passage, evidence_amounts(q["evidence"])) for h in result)
-        print(f"  {mode:7s} recall@5 {hits / len(questions):.2f} ({hits}/{len(questions)}), p50 {statistics.median(latencies):.0f} ms")
+        print(
+            f"  {mode:7s} recall@5 {hits / len(questions):.2f} ({hits}/{len(questions)}), "
+            f"p50 {statistics.median(latencies):.0f} ms"
+        )
 
 
 def bench_scaling(scales: list[int], projects: int) -> None:
@@ -84,7 +97,9 @@ def bench_scaling(scales: list[int], projects: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", default="ingest,recall,scaling")
     parser.add_argument("--suite", type=Path, default=SUITE)
     parser.add_argument("--scales", default="1,10,50")

@@ -1,4 +1,5 @@
-"""Answering benchmark: accuracy (wrong answers apart) of the offline parser on suites, and latency per question.
+"""Answering benchmark: accuracy (wrong answers apart) of the offline parser on suites, and latency per
+question.
 
     python benchmarks/qa_bench.py                                   # seed-public + the colloquial suite
     python benchmarks/qa_bench.py --suite evals/suites/x.jsonl      # any suite(s)
@@ -30,26 +31,36 @@ from index.ingest import ingest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "000_3d71c1f270c17ec6.txt"
-SUITES = [ROOT.parent / "shared" / "benchmarks" / "seed-public.jsonl", ROOT / "evals" / "suites" / "sample-colloquial.jsonl"]
+SUITES = [
+    ROOT.parent / "shared" / "benchmarks" / "seed-public.jsonl",
+    ROOT / "evals" / "suites" / "sample-colloquial.jsonl",
+]
 
 
 def report(name: str, records) -> None:
     summary = summarize(records)
-    print(f"\n== {name}: {summary.correct}/{summary.total} correct ({summary.accuracy:.1%}), {summary.wrong} wrong, "
-          f"{summary.refused} refused, {summary.clarified} clarified; latency p50 {summary.p50_ms} ms, "
-          f"p95 {summary.p95_ms} ms")
+    print(
+        f"\n== {name}: {summary.correct}/{summary.total} correct ({summary.accuracy:.1%}), "
+        f"{summary.wrong} wrong, "
+        f"{summary.refused} refused, {summary.clarified} clarified; latency p50 {summary.p50_ms} ms, "
+        f"p95 {summary.p95_ms} ms"
+    )
     for kind, t in summary.by_type.items():
         print(f"   {kind:16} {int(t['correct'])}/{int(t['total'])}")
     for r in records:
         if not r.correct:
-            print(f"   ✗ {r.outcome} {r.id} [{r.type}] {r.question}\n       → {r.answer.answer[:150]}\n"
-                  f"       why: {r.reason}")
+            print(
+                f"   ✗ {r.outcome} {r.id} [{r.type}] {r.question}\n       → {r.answer.answer[:150]}\n"
+                f"       why: {r.reason}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="append", type=Path, help="JSONL suite (repeatable)")
-    parser.add_argument("--variants", type=int, default=0, help="also test this many generated variant documents")
+    parser.add_argument(
+        "--variants", type=int, default=0, help="also test this many generated variant documents"
+    )
     parser.add_argument("--data-dir", type=Path)
     args = parser.parse_args()
     data = args.data_dir or Path(tempfile.mkdtemp(prefix="qa-bench-"))
@@ -68,7 +79,10 @@ def main() -> None:
         path = write_variant(root, seed)
         variant_corpus = open_corpus(root / "data")
         ingest(variant_corpus, path)
-        report(f"variant seed {seed}", run_suite(Assistant(variant_corpus), questions_for(generate(seed), path.name, seed)))
+        report(
+            f"variant seed {seed}",
+            run_suite(Assistant(variant_corpus), questions_for(generate(seed), path.name, seed)),
+        )
 
 
 if __name__ == "__main__":

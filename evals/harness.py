@@ -48,8 +48,12 @@ def locate(name: str, paths: list[Path]) -> Path | None:
     return None
 
 
-def load_documents(corpus: Corpus, questions: list[dict], paths: list[Path], progress: Progress | None = None,
-                   ) -> tuple[list[dict], list[str]]:
+def load_documents(
+    corpus: Corpus,
+    questions: list[dict],
+    paths: list[Path],
+    progress: Progress | None = None,
+) -> tuple[list[dict], list[str]]:
     """Ingest every document the questions name; returns the questions that can run and the problems."""
     problems: list[str] = []
     ready: set[str] = {d["source"] for d in corpus.store.documents()}
@@ -61,7 +65,9 @@ def load_documents(corpus: Corpus, questions: list[dict], paths: list[Path], pro
             continue
         path = locate(name, paths)
         if path is None:
-            problems.append(f"document {name!r} not found in --docs or the bundled corpus; its questions are skipped")
+            problems.append(
+                f"document {name!r} not found in --docs or the bundled corpus; its questions are skipped"
+            )
             continue
         try:
             ingest(corpus, path)
@@ -92,7 +98,9 @@ def assistant_for(corpus: Corpus, backend: str, retriever: str) -> Assistant:
     if backend == "llm":
         settings = LLMSettings.from_env()
         if settings is None:
-            raise ValueError("--backend llm needs BUDGETQA_LLM_MODEL (and BUDGETQA_LLM_BASE_URL, BUDGETQA_LLM_API_KEY)")
+            raise ValueError(
+                "--backend llm needs BUDGETQA_LLM_MODEL (and BUDGETQA_LLM_BASE_URL, BUDGETQA_LLM_API_KEY)"
+            )
     return Assistant(corpus, settings, retriever=retriever)
 
 
@@ -122,13 +130,20 @@ def evaluate(
     bot = assistant_for(corpus, backend, retriever)
     records = run_suite(bot, questions, progress=(lambda i, n: progress("ask", i, n)) if progress else None)
     mark_recall(corpus, questions, records, retriever)
-    meta = {"suites": [str(s) for s in suites], "backend": backend, "retriever": retriever, "started_at": started,
-            "documents": [d["source"] for d in corpus.store.documents()], "questions": len(questions)}
+    meta = {
+        "suites": [str(s) for s in suites],
+        "backend": backend,
+        "retriever": retriever,
+        "started_at": started,
+        "documents": [d["source"] for d in corpus.store.documents()],
+        "questions": len(questions),
+    }
     return records, summarize(records), meta, problems
 
 
-def compare(suites: list[Path], configs: list[str], docs: list[Path], corpus: Corpus,
-            progress: Progress | None = None) -> tuple[list[tuple[str, Summary]], list[str]]:
+def compare(
+    suites: list[Path], configs: list[str], docs: list[Path], corpus: Corpus, progress: Progress | None = None
+) -> tuple[list[tuple[str, Summary]], list[str]]:
     """The same suites under several ``backend-retriever`` configurations, in one process and one corpus."""
     rows: list[tuple[str, Summary]] = []
     problems: list[str] = []

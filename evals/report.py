@@ -280,7 +280,8 @@ def svg_chart(summary: Summary) -> str:
         y = top + i * CHART_ROW_H
         w, mid = CHART_BAR_W * acc, y + CHART_BAR_H / 2 + 4
         parts += [
-            f'<text x="{x0 - 8}" y="{mid:.1f}" text-anchor="end">{escape(f"{name}  {correct}/{total}")}</text>',
+            f'<text x="{x0 - 8}" y="{mid:.1f}" text-anchor="end">'
+            f"{escape(f'{name}  {correct}/{total}')}</text>",
             f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{CHART_BAR_H}" fill="{bar_colour(acc)}">'
             f"<title>{escape(f'{name}: {correct}/{total} ({pct(acc)})')}</title></rect>",
             f'<text x="{x0 + w + 6:.1f}" y="{mid:.1f}" fill="#333">{escape(pct(acc))}</text>',
@@ -295,7 +296,8 @@ def bar_colour(acc: float) -> str:
 
 
 def html_failures(failed: list[Record]) -> str:
-    """The failures table: one row per failure, wrong answers first and marked, gold answer as compact JSON."""
+    """The failures table: one row per failure, wrong answers first and marked, gold answer as compact
+    JSON."""
     rows = [
         [
             MARKS.get(outcome_of(r), outcome_of(r)),
@@ -347,7 +349,8 @@ def html_report(summary: Summary, meta: dict, problems: list[str], failed: list[
 
 
 def comparison_cells(summary: Summary, types: list[str]) -> list[str]:
-    """One configuration's column: overall, wrong/refused/clarified, per type ("-" where it had none), recall, latency."""
+    """One configuration's column: overall, wrong/refused/clarified, per type ("-" where it had none),
+    recall, latency."""
 
     def acc(t: dict[str, float] | None) -> str:
         return "-" if t is None else f"{pct(t['accuracy'])} ({int(t['correct'])}/{int(t['total'])})"

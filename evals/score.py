@@ -218,10 +218,14 @@ COUNT_SYNONYMS = ({"个", "项"},)
 
 
 def _same_count_unit(unit: str, gold: str) -> bool:
-    """Equal, synonyms (个/项), or a printed unit that lists the gold as its alternative (台(套) states 套)."""
+    """Equal, synonyms (个/项), or a printed unit that lists the gold as its alternative (台(套) states
+    套)."""
     if unit == gold or any({unit, gold} <= group for group in COUNT_SYNONYMS):
         return True
-    return bool(gold) and re.fullmatch(rf"[^()]*\({re.escape(gold)}\)|{re.escape(gold)}\([^()]*\)", unit) is not None
+    return (
+        bool(gold)
+        and re.fullmatch(rf"[^()]*\({re.escape(gold)}\)|{re.escape(gold)}\([^()]*\)", unit) is not None
+    )
 
 
 def _mentions(text: str) -> list[tuple[Decimal, int, int]]:

@@ -92,7 +92,8 @@ class BM25Index:
     def search(
         self, text: str, k: int, filters: Mapping[str, Any] | None = None
     ) -> list[tuple[Passage, float]]:
-        """Top ``k`` passages by BM25 among those passing ``filters``; zero scores (no shared term) dropped."""
+        """Top ``k`` passages by BM25 among those passing ``filters``; zero scores (no shared term)
+        dropped."""
         if self._bm25 is None or k <= 0:
             return []
         query = tokenize(text)

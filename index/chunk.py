@@ -28,16 +28,31 @@ def passages(doc: ParsedDocument) -> list[Passage]:
     for section in doc.sections:
         path = " › ".join(section.path)
         for text, start, end in _pack(section.paragraphs):
-            add(f"{path}：{text}" if path else text, "narrative", section=path, line_start=start, line_end=end)
+            add(
+                f"{path}：{text}" if path else text, "narrative", section=path, line_start=start, line_end=end
+            )
     for project in doc.projects:
-        add(project_card(project, doc.year), "project", project=project.name, table="13" if project.total_13 is not None else "04",
-            line_start=project.line_start, line_end=project.line_end)
+        add(
+            project_card(project, doc.year),
+            "project",
+            project=project.name,
+            table="13" if project.total_13 is not None else "04",
+            line_start=project.line_start,
+            line_end=project.line_end,
+        )
     for number, table in sorted(doc.tables.items()):
         for row in table.rows:
             sentence = row_sentence(table, row)
             if sentence:
-                add(sentence, "row", table=number, row=row.row_no, project=row.cells.get("项目名称", ""),
-                    line_start=row.line_start, line_end=row.line_end)
+                add(
+                    sentence,
+                    "row",
+                    table=number,
+                    row=row.row_no,
+                    project=row.cells.get("项目名称", ""),
+                    line_start=row.line_start,
+                    line_end=row.line_end,
+                )
     return out
 
 
@@ -68,11 +83,14 @@ def project_card(p: Project, year: int | None) -> str:
     if p.subjects.get("部门经济分类"):
         parts.append(f"经济分类：{p.subjects.get('部门经济分类编码', '')} {p.subjects['部门经济分类']}")
     if p.purchase:
-        parts.append("政府购买服务目录：" + " / ".join(v for k, v in p.purchase.items() if k.startswith("目录")))
+        parts.append(
+            "政府购买服务目录：" + " / ".join(v for k, v in p.purchase.items() if k.startswith("目录"))
+        )
     if p.goal:
         parts.append(f"绩效目标：{p.goal}")
     indicators = [
-        f"{i.level3}{'' if i.nature == '定性' else i.nature}{i.value}{i.measure_unit}" for i in p.indicators[:CARD_INDICATORS]
+        f"{i.level3}{'' if i.nature == '定性' else i.nature}{i.value}{i.measure_unit}"
+        for i in p.indicators[:CARD_INDICATORS]
     ]
     if indicators:
         parts.append("绩效指标：" + "；".join(indicators))
@@ -81,7 +99,9 @@ def project_card(p: Project, year: int | None) -> str:
 
 def row_sentence(table: Table, row: Row) -> str:
     """``预算04表 项目支出表：项目名称 X，…；合计 12.34万元。``"""
-    cells = "，".join(f"{k} {v}" for k, v in row.cells.items() if v and not k.endswith("编码") and k != "层级")
+    cells = "，".join(
+        f"{k} {v}" for k, v in row.cells.items() if v and not k.endswith("编码") and k != "层级"
+    )
     codes = " ".join(v for k, v in row.cells.items() if k.endswith("编码") and v)
     amounts = "，".join(f"{k} {v}万元" for k, v in row.amounts.items())
     if not amounts:

@@ -43,7 +43,9 @@ def assign(
     for positions in combinations(range(len(columns)), len(numbers)):
         values = {columns[p]: n for p, n in zip(positions, numbers, strict=True)}
         broken = sum(1 for parent, children in identities if not _holds(values, parent, children))
-        misses = sum(1 for col, want in expected.items() if abs(values.get(col, Decimal(0)) - want) > ROUNDING)
+        misses = sum(
+            1 for col, want in expected.items() if abs(values.get(col, Decimal(0)) - want) > ROUNDING
+        )
         score = (broken, misses)
         if best is None or score < best:
             best, best_values = score, values

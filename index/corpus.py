@@ -32,7 +32,9 @@ class Corpus:
         self.root = root
         self.store = Store(root / "budget.sqlite")
         self.embedder_spec = embedder or default_embedder_spec()
-        self.chroma_url = chroma_url if chroma_url is not None else os.environ.get("BUDGETQA_CHROMA_URL") or None
+        self.chroma_url = (
+            chroma_url if chroma_url is not None else os.environ.get("BUDGETQA_CHROMA_URL") or None
+        )
         self._vectors: VectorIndex | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
@@ -62,5 +64,7 @@ class Corpus:
         return self.retriever().search(query, k=k, mode=mode, filters=filters)
 
 
-def open_corpus(path: str | Path | None = None, embedder: str | None = None, chroma_url: str | None = None) -> Corpus:
+def open_corpus(
+    path: str | Path | None = None, embedder: str | None = None, chroma_url: str | None = None
+) -> Corpus:
     return Corpus(data_dir(path), embedder, chroma_url)

@@ -66,7 +66,9 @@ def read_document(path: Path | str, data: bytes | None = None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8 or give the PDF") from exc
+        raise IngestError(
+            f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8 or give the PDF"
+        ) from exc
 
 
 def _pdf_text(path: Path, data: bytes) -> str:
@@ -94,7 +96,9 @@ def parse_file(path: Path | str, data: bytes | None = None) -> ParsedDocument:
         raise IngestError(f"{Path(path).name}: {exc}") from exc
 
 
-def ingest(corpus: Corpus, path: Path | str, data: bytes | None = None, progress: Progress | None = None) -> IngestResult:
+def ingest(
+    corpus: Corpus, path: Path | str, data: bytes | None = None, progress: Progress | None = None
+) -> IngestResult:
     """Ingest one document into the corpus, replacing an earlier copy of it."""
     doc = parse_file(path, data)
     if progress:
@@ -102,7 +106,9 @@ def ingest(corpus: Corpus, path: Path | str, data: bytes | None = None, progress
     checks = reconcile(doc)
     passages = make_passages(doc)
     vectors = corpus.vectors
-    vectors.add(passages, progress=(lambda done, total: progress("embedding", done, total)) if progress else None)
+    vectors.add(
+        passages, progress=(lambda done, total: progress("embedding", done, total)) if progress else None
+    )
     replaced = corpus.store.save(doc, passages, checks)
     sweep(corpus)
     corpus.changed()

@@ -72,7 +72,14 @@ def join_wrapped(lines: list[Line]) -> tuple[str, list[int]]:
     chars: list[tuple[str, int]] = []
     for ln in lines:
         text = ln.text.strip()
-        if chars and text and chars[-1][0].isascii() and chars[-1][0].isalpha() and text[0].isascii() and text[0].isalpha():
+        if (
+            chars
+            and text
+            and chars[-1][0].isascii()
+            and chars[-1][0].isalpha()
+            and text[0].isascii()
+            and text[0].isalpha()
+        ):
             chars.append((" ", ln.no))
         chars.extend((c, ln.no) for c in text)
     tidied = _tidy_chars(chars)

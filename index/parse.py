@@ -89,7 +89,11 @@ def _parse_tables(doc: ParsedDocument, parts: dict[str, Part]) -> None:
 
 
 def _codes(cells: dict[str, str]) -> tuple[str, str, str]:
-    return cells.get("功能分类科目编码", ""), cells.get("政府经济分类编码", ""), cells.get("部门经济分类编码", "")
+    return (
+        cells.get("功能分类科目编码", ""),
+        cells.get("政府经济分类编码", ""),
+        cells.get("部门经济分类编码", ""),
+    )
 
 
 def _project_sums(table: Table | None) -> dict[str, dict]:

@@ -129,7 +129,9 @@ def _row_identities(doc: ParsedDocument) -> list[Check]:
                     held += 1
                 else:
                     checks.append(check)
-        checks.append(Check(f"预算{number}表 行内等式成立 {held} 处", "pass", Decimal(held), Decimal(held), ZERO))
+        checks.append(
+            Check(f"预算{number}表 行内等式成立 {held} 处", "pass", Decimal(held), Decimal(held), ZERO)
+        )
     table = doc.tables.get("11")
     for row in table.rows if table else []:
         amounts = dict(row.amounts)
@@ -139,7 +141,14 @@ def _row_identities(doc: ParsedDocument) -> list[Check]:
         for parent, children in THREE_PUBLIC_IDENTITIES:
             if parent in row.amounts:
                 actual = sum((amounts.get(c, ZERO) for c in children), ZERO)
-                checks.append(compare(f"预算11表 {parent} = {' + '.join(children)}", amounts[parent], actual, [source(table, row, parent)]))
+                checks.append(
+                    compare(
+                        f"预算11表 {parent} = {' + '.join(children)}",
+                        amounts[parent],
+                        actual,
+                        [source(table, row, parent)],
+                    )
+                )
     return checks
 
 
@@ -150,25 +159,58 @@ def _statement_items(table: Table, side: str) -> dict[str, Row]:
 def _statements(doc: ParsedDocument) -> list[Check]:
     """预算01/06表: the class items add to the year's totals."""
     checks = []
-    for number, income_total, spend_total in (("01", "本年收入合计", "本年支出合计"), ("06", "本年收入", "本年支出")):
+    for number, income_total, spend_total in (
+        ("01", "本年收入合计", "本年支出合计"),
+        ("06", "本年收入", "本年支出"),
+    ):
         table = doc.tables.get(number)
         if table is None:
             continue
         income, spend = _statement_items(table, "收入"), _statement_items(table, "支出")
         if spend_total in spend:
-            classes = [r for name, r in spend.items() if name.endswith("支出") and name not in (spend_total, "本年支出合计") or name == "预备费"]
-            checks.append(compare(f"预算{number}表 各类支出之和 = {spend_total}", spend[spend_total].amounts.get("预算数", ZERO), _sum(classes, "预算数"), [source(table, spend[spend_total], "预算数")]))
+            classes = [
+                r
+                for name, r in spend.items()
+                if name.endswith("支出") and name not in (spend_total, "本年支出合计") or name == "预备费"
+            ]
+            checks.append(
+                compare(
+                    f"预算{number}表 各类支出之和 = {spend_total}",
+                    spend[spend_total].amounts.get("预算数", ZERO),
+                    _sum(classes, "预算数"),
+                    [source(table, spend[spend_total], "预算数")],
+                )
+            )
         if income_total in income:
             if number == "01":
                 items = [r for name, r in income.items() if name.endswith("收入") and name != income_total]
             else:
-                items = [r for r in table.rows if r.cells["方向"] == "收入" and r.cells["项目"].startswith("（")][:3]
-            checks.append(compare(f"预算{number}表 各项收入之和 = {income_total}", income[income_total].amounts.get("预算数", ZERO), _sum(items, "预算数"), [source(table, income[income_total], "预算数")]))
-        for grand, parts in (("收入总计", [income_total, "上年结转结余", "上年结转"]), ("支出总计", [spend_total, "年终结转结余"])):
+                items = [
+                    r for r in table.rows if r.cells["方向"] == "收入" and r.cells["项目"].startswith("（")
+                ][:3]
+            checks.append(
+                compare(
+                    f"预算{number}表 各项收入之和 = {income_total}",
+                    income[income_total].amounts.get("预算数", ZERO),
+                    _sum(items, "预算数"),
+                    [source(table, income[income_total], "预算数")],
+                )
+            )
+        for grand, parts in (
+            ("收入总计", [income_total, "上年结转结余", "上年结转"]),
+            ("支出总计", [spend_total, "年终结转结余"]),
+        ):
             side = income if grand == "收入总计" else spend
             if grand in side:
                 actual = sum((side[p].amounts.get("预算数", ZERO) for p in parts if p in side), ZERO)
-                checks.append(compare(f"预算{number}表 {grand}", side[grand].amounts.get("预算数", ZERO), actual, [source(table, side[grand], "预算数")]))
+                checks.append(
+                    compare(
+                        f"预算{number}表 {grand}",
+                        side[grand].amounts.get("预算数", ZERO),
+                        actual,
+                        [source(table, side[grand], "预算数")],
+                    )
+                )
     return checks
 
 
@@ -223,7 +265,12 @@ def _functions_03_vs_07(doc: ParsedDocument) -> list[Check]:
             sums[code][index] += row.amounts.get("合计", ZERO)
             names[code] = row.cells["功能分类科目"]
     return [
-        compare(f"{code} {names[code]}: 预算03表各行之和 = 预算07表各行之和", b, a, [source(table03), source(table07)])
+        compare(
+            f"{code} {names[code]}: 预算03表各行之和 = 预算07表各行之和",
+            b,
+            a,
+            [source(table03), source(table07)],
+        )
         for code, (a, b) in sorted(sums.items())
     ]
 
@@ -239,7 +286,14 @@ def _classes_vs_statement(doc: ParsedDocument) -> list[Check]:
     checks = []
     for name, row in _statement_items(table01, "支出").items():
         if name in by_class:
-            checks.append(compare(f"预算01表 {name} = 预算07表 {name}各项之和", row.amounts.get("预算数", ZERO), by_class[name], [source(table01, row, "预算数"), source(table07)]))
+            checks.append(
+                compare(
+                    f"预算01表 {name} = 预算07表 {name}各项之和",
+                    row.amounts.get("预算数", ZERO),
+                    by_class[name],
+                    [source(table01, row, "预算数"), source(table07)],
+                )
+            )
     return checks
 
 
@@ -251,15 +305,27 @@ def _projects(doc: ParsedDocument) -> list[Check]:
         if project.amount is None or project.total_13 is None:
             continue
         rounded = project.total_13.quantize(Decimal("0.01"), ROUND_HALF_UP)
-        sources = [{"table": "04", "project": project.name}, {"table": "13", "project": project.name, "lines": [project.line_start, project.line_end]}]
-        check = compare(f"项目 {project.name}: 预算04表 = 预算13表 项目总额", project.amount, rounded, sources)
+        sources = [
+            {"table": "04", "project": project.name},
+            {"table": "13", "project": project.name, "lines": [project.line_start, project.line_end]},
+        ]
+        check = compare(
+            f"项目 {project.name}: 预算04表 = 预算13表 项目总额", project.amount, rounded, sources
+        )
         check.actual = project.total_13
         checks.append(check)
     if table04 is not None and table04.total is not None and doc.projects and table13 is None:
         return checks
     total13 = sum((p.total_13 for p in doc.projects if p.total_13 is not None), ZERO)
     if table04 is not None and table04.total is not None and total13:
-        checks.append(compare("预算04表 合计 = 预算13表 项目总额之和", table04.total.amounts.get("合计", ZERO), total13.quantize(Decimal("0.01"), ROUND_HALF_UP), [source(table04, table04.total, "合计"), {"table": "13"}]))
+        checks.append(
+            compare(
+                "预算04表 合计 = 预算13表 项目总额之和",
+                table04.total.amounts.get("合计", ZERO),
+                total13.quantize(Decimal("0.01"), ROUND_HALF_UP),
+                [source(table04, table04.total, "合计"), {"table": "13"}],
+            )
+        )
     return checks
 
 
@@ -302,19 +368,39 @@ def _narrative(doc: ParsedDocument) -> list[Check]:
         if fact.kind == "subject":
             table_amount = by_code.get(fact.code) if fact.code else by_subject.get(fact.subject)
             if table_amount is not None and table07 is not None:
-                checks.append(compare(f"{name} = 预算07表", table_amount, amount, [source(table07), fact_source(fact)]))
+                checks.append(
+                    compare(f"{name} = 预算07表", table_amount, amount, [source(table07), fact_source(fact)])
+                )
         elif fact.kind == "total" and fact.subject in NARRATIVE_TOTALS:
             total = _total(doc, *NARRATIVE_TOTALS[fact.subject])
             if total:
-                checks.append(compare(f"{name} = 预算{total[1]['table']}表", total[0], amount, [total[1], fact_source(fact)]))
+                checks.append(
+                    compare(
+                        f"{name} = 预算{total[1]['table']}表", total[0], amount, [total[1], fact_source(fact)]
+                    )
+                )
         elif fact.kind == "total" and fact.subject in classes:
             row = classes[fact.subject]
-            checks.append(compare(f"{name} = 预算01表", row.amounts.get("预算数", ZERO), amount, [source(table01, row, "预算数"), fact_source(fact)]))
+            checks.append(
+                compare(
+                    f"{name} = 预算01表",
+                    row.amounts.get("预算数", ZERO),
+                    amount,
+                    [source(table01, row, "预算数"), fact_source(fact)],
+                )
+            )
         elif fact.kind == "count" and fact.subject in NARRATIVE_COUNTS:
             table = doc.tables.get(NARRATIVE_COUNTS[fact.subject])
             if table is not None:
                 rows = len({r.cells.get("项目名称") for r in table.data_rows})
-                checks.append(compare(f"{name}个数 = 预算{table.number}表行数", Decimal(rows), fact.amount, [source(table), fact_source(fact)]))
+                checks.append(
+                    compare(
+                        f"{name}个数 = 预算{table.number}表行数",
+                        Decimal(rows),
+                        fact.amount,
+                        [source(table), fact_source(fact)],
+                    )
+                )
     table11 = doc.tables.get("11")
     if table11 is not None and table11.rows:
         row = table11.rows[0]
@@ -322,5 +408,12 @@ def _narrative(doc: ParsedDocument) -> list[Check]:
             column = "“三公”经费财政拨款预算总额" if fact.subject == "“三公”经费" else fact.subject
             if fact.kind == "three_public" and fact.amount is not None and column in row.amounts:
                 amount = fact.amount / TEN_THOUSAND if fact.unit == "元" else fact.amount
-                checks.append(compare(f"说明 {fact.subject} = 预算11表", row.amounts[column], amount, [source(table11, row, column), fact_source(fact)]))
+                checks.append(
+                    compare(
+                        f"说明 {fact.subject} = 预算11表",
+                        row.amounts[column],
+                        amount,
+                        [source(table11, row, column), fact_source(fact)],
+                    )
+                )
     return checks

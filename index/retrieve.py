@@ -83,8 +83,11 @@ class Retriever:
         fetch = depth
         while True:
             raw = self.vectors.query(query, fetch, filters)
-            out = [(self.passages_by_id[pid], 1.0 - distance) for pid, distance, _m, _d in raw
-                   if pid in self.passages_by_id]
+            out = [
+                (self.passages_by_id[pid], 1.0 - distance)
+                for pid, distance, _m, _d in raw
+                if pid in self.passages_by_id
+            ]
             if len(out) >= depth or len(raw) < fetch or fetch >= depth * MAX_WIDEN:
                 return out[:depth]
             fetch = min(fetch + 2 * (len(raw) - len(out)), depth * MAX_WIDEN)

@@ -66,7 +66,17 @@ CREATE INDEX IF NOT EXISTS rows_doc ON rows (doc_id, table_no);
 CREATE INDEX IF NOT EXISTS amounts_doc ON amounts (doc_id, table_no);
 """
 
-DOC_TABLES = ("documents", "tables", "rows", "amounts", "projects", "indicators", "facts", "passages", "checks")
+DOC_TABLES = (
+    "documents",
+    "tables",
+    "rows",
+    "amounts",
+    "projects",
+    "indicators",
+    "facts",
+    "passages",
+    "checks",
+)
 
 #: Which cell of a table row fills each typed dimension column.
 DIMENSIONS = {
@@ -130,7 +140,9 @@ class Store:
         with self._transaction() as db:
             replaced = [
                 r["doc_id"]
-                for r in db.execute("SELECT doc_id FROM documents WHERE doc_id = ? OR source = ?", (doc.doc_id, doc.source))
+                for r in db.execute(
+                    "SELECT doc_id FROM documents WHERE doc_id = ? OR source = ?", (doc.doc_id, doc.source)
+                )
             ]
             for doc_id in replaced:
                 self._delete(db, doc_id)
@@ -148,7 +160,9 @@ class Store:
         for name in DOC_TABLES:
             db.execute(f"DELETE FROM {name} WHERE doc_id = ?", (doc_id,))
 
-    def _insert(self, db: sqlite3.Connection, doc: ParsedDocument, passages: list[Passage], checks: list[Check]) -> None:
+    def _insert(
+        self, db: sqlite3.Connection, doc: ParsedDocument, passages: list[Passage], checks: list[Check]
+    ) -> None:
         gaps = json.dumps([g.__dict__ for g in doc.gaps], ensure_ascii=False)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         db.execute(
@@ -162,20 +176,58 @@ class Store:
         db.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc.doc_id, i, f.kind, f.subject, _text(f.amount), f.unit, _text(f.change), _text(f.change_pct),
-                 f.direction, f.reason, f.year, f.code, f.text, f.section, f.line_start, f.line_end)
+                (
+                    doc.doc_id,
+                    i,
+                    f.kind,
+                    f.subject,
+                    _text(f.amount),
+                    f.unit,
+                    _text(f.change),
+                    _text(f.change_pct),
+                    f.direction,
+                    f.reason,
+                    f.year,
+                    f.code,
+                    f.text,
+                    f.section,
+                    f.line_start,
+                    f.line_end,
+                )
                 for i, f in enumerate(doc.facts)
             ],
         )
         db.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(p.id, p.doc_id, p.kind, p.text, p.section, p.table, p.row, p.project, p.line_start, p.line_end) for p in passages],
+            [
+                (
+                    p.id,
+                    p.doc_id,
+                    p.kind,
+                    p.text,
+                    p.section,
+                    p.table,
+                    p.row,
+                    p.project,
+                    p.line_start,
+                    p.line_end,
+                )
+                for p in passages
+            ],
         )
         db.executemany(
             "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc.doc_id, i, c.name, c.status, str(c.expected), str(c.actual), str(c.difference),
-                 json.dumps(c.sources, ensure_ascii=False))
+                (
+                    doc.doc_id,
+                    i,
+                    c.name,
+                    c.status,
+                    str(c.expected),
+                    str(c.actual),
+                    str(c.difference),
+                    json.dumps(c.sources, ensure_ascii=False),
+                )
                 for i, c in enumerate(checks)
             ],
         )
@@ -184,35 +236,87 @@ class Store:
     def _insert_table(db: sqlite3.Connection, doc_id: str, table: Table) -> None:
         db.execute(
             "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, table.number, table.title, json.dumps(table.columns, ensure_ascii=False), int(table.empty),
-             table.note, table.line_start, table.line_end),
+            (
+                doc_id,
+                table.number,
+                table.title,
+                json.dumps(table.columns, ensure_ascii=False),
+                int(table.empty),
+                table.note,
+                table.line_start,
+                table.line_end,
+            ),
         )
         for row in table.rows:
             dims = [row.cells.get(cell) for cell in DIMENSIONS.values()]
-            category = row.cells.get("采购类别") or row.cells.get("目录三级") or row.cells.get("项目") or row.cells.get("活动")
+            category = (
+                row.cells.get("采购类别")
+                or row.cells.get("目录三级")
+                or row.cells.get("项目")
+                or row.cells.get("活动")
+            )
             db.execute(
                 "INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, table.number, row.row_no, int(row.is_total), *dims, category,
-                 json.dumps(row.cells, ensure_ascii=False), row.line_start, row.line_end),
+                (
+                    doc_id,
+                    table.number,
+                    row.row_no,
+                    int(row.is_total),
+                    *dims,
+                    category,
+                    json.dumps(row.cells, ensure_ascii=False),
+                    row.line_start,
+                    row.line_end,
+                ),
             )
             db.executemany(
                 "INSERT INTO amounts VALUES (?, ?, ?, ?, ?)",
-                [(doc_id, table.number, row.row_no, measure, str(value)) for measure, value in row.amounts.items()],
+                [
+                    (doc_id, table.number, row.row_no, measure, str(value))
+                    for measure, value in row.amounts.items()
+                ],
             )
 
     @staticmethod
     def _insert_project(db: sqlite3.Connection, doc_id: str, p: Project) -> None:
         db.execute(
             "INSERT OR REPLACE INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, p.name, p.unit_code, p.unit_name, p.code, p.category, _text(p.amount), _text(p.total_13),
-             _text(p.fiscal_13), _text(p.other_13), p.goal, json.dumps(p.subjects, ensure_ascii=False),
-             json.dumps(p.purchase, ensure_ascii=False), _text(p.purchase_amount), p.line_start, p.line_end),
+            (
+                doc_id,
+                p.name,
+                p.unit_code,
+                p.unit_name,
+                p.code,
+                p.category,
+                _text(p.amount),
+                _text(p.total_13),
+                _text(p.fiscal_13),
+                _text(p.other_13),
+                p.goal,
+                json.dumps(p.subjects, ensure_ascii=False),
+                json.dumps(p.purchase, ensure_ascii=False),
+                _text(p.purchase_amount),
+                p.line_start,
+                p.line_end,
+            ),
         )
         db.executemany(
             "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc_id, p.name, i, ind.level1, ind.level2, ind.level3, ind.nature, ind.value, ind.measure_unit,
-                 ind.direction, ind.line_start, ind.line_end)
+                (
+                    doc_id,
+                    p.name,
+                    i,
+                    ind.level1,
+                    ind.level2,
+                    ind.level3,
+                    ind.nature,
+                    ind.value,
+                    ind.measure_unit,
+                    ind.direction,
+                    ind.line_start,
+                    ind.line_end,
+                )
                 for i, ind in enumerate(p.indicators)
             ],
         )
@@ -238,10 +342,14 @@ class Store:
         if not meta:
             return None
         amounts: dict[int, dict[str, Decimal]] = {}
-        for a in self._query("SELECT row_no, measure, value FROM amounts WHERE doc_id = ? AND table_no = ?", (doc_id, number)):
+        for a in self._query(
+            "SELECT row_no, measure, value FROM amounts WHERE doc_id = ? AND table_no = ?", (doc_id, number)
+        ):
             amounts.setdefault(a["row_no"], {})[a["measure"]] = Decimal(a["value"])
         rows = []
-        for r in self._query("SELECT * FROM rows WHERE doc_id = ? AND table_no = ? ORDER BY row_no", (doc_id, number)):
+        for r in self._query(
+            "SELECT * FROM rows WHERE doc_id = ? AND table_no = ? ORDER BY row_no", (doc_id, number)
+        ):
             rows.append(
                 {
                     "row": r["row_no"],
@@ -263,7 +371,10 @@ class Store:
         }
 
     def table_numbers(self, doc_id: str) -> list[str]:
-        return [r["table_no"] for r in self._query("SELECT table_no FROM tables WHERE doc_id = ? ORDER BY table_no", (doc_id,))]
+        return [
+            r["table_no"]
+            for r in self._query("SELECT table_no FROM tables WHERE doc_id = ? ORDER BY table_no", (doc_id,))
+        ]
 
     def checks(self, doc_id: str) -> list[dict]:
         rows = self._query("SELECT * FROM checks WHERE doc_id = ? ORDER BY seq", (doc_id,))
@@ -283,19 +394,38 @@ class Store:
         indicators: dict[str, list[Indicator]] = {}
         for r in self._query("SELECT * FROM indicators WHERE doc_id = ? ORDER BY project, seq", (doc_id,)):
             indicators.setdefault(r["project"], []).append(
-                Indicator(r["level1"], r["level2"], r["level3"], r["nature"], r["value"], r["measure_unit"],
-                          r["direction"], r["line_start"], r["line_end"])
+                Indicator(
+                    r["level1"],
+                    r["level2"],
+                    r["level3"],
+                    r["nature"],
+                    r["value"],
+                    r["measure_unit"],
+                    r["direction"],
+                    r["line_start"],
+                    r["line_end"],
+                )
             )
         projects = []
         for r in self._query("SELECT * FROM projects WHERE doc_id = ? ORDER BY rowid", (doc_id,)):
             projects.append(
                 Project(
-                    name=r["name"], unit_code=r["unit_code"], unit_name=r["unit_name"], code=r["code"],
-                    category=r["category"], amount=_decimal(r["amount"]), total_13=_decimal(r["total_13"]),
-                    fiscal_13=_decimal(r["fiscal_13"]), other_13=_decimal(r["other_13"]), goal=r["goal"],
-                    indicators=indicators.get(r["name"], []), subjects=json.loads(r["subjects"]),
-                    purchase=json.loads(r["purchase"]), purchase_amount=_decimal(r["purchase_amount"]),
-                    line_start=r["line_start"], line_end=r["line_end"],
+                    name=r["name"],
+                    unit_code=r["unit_code"],
+                    unit_name=r["unit_name"],
+                    code=r["code"],
+                    category=r["category"],
+                    amount=_decimal(r["amount"]),
+                    total_13=_decimal(r["total_13"]),
+                    fiscal_13=_decimal(r["fiscal_13"]),
+                    other_13=_decimal(r["other_13"]),
+                    goal=r["goal"],
+                    indicators=indicators.get(r["name"], []),
+                    subjects=json.loads(r["subjects"]),
+                    purchase=json.loads(r["purchase"]),
+                    purchase_amount=_decimal(r["purchase_amount"]),
+                    line_start=r["line_start"],
+                    line_end=r["line_end"],
                 )
             )
         return projects
@@ -303,10 +433,20 @@ class Store:
     def facts(self, doc_id: str) -> list[Fact]:
         return [
             Fact(
-                kind=r["kind"], subject=r["subject"], amount=_decimal(r["amount"]), unit=r["unit"],
-                change=_decimal(r["change"]), change_pct=_decimal(r["change_pct"]), direction=r["direction"],
-                reason=r["reason"], year=r["year"], code=r["code"], text=r["text"], section=r["section"],
-                line_start=r["line_start"], line_end=r["line_end"],
+                kind=r["kind"],
+                subject=r["subject"],
+                amount=_decimal(r["amount"]),
+                unit=r["unit"],
+                change=_decimal(r["change"]),
+                change_pct=_decimal(r["change_pct"]),
+                direction=r["direction"],
+                reason=r["reason"],
+                year=r["year"],
+                code=r["code"],
+                text=r["text"],
+                section=r["section"],
+                line_start=r["line_start"],
+                line_end=r["line_end"],
             )
             for r in self._query("SELECT * FROM facts WHERE doc_id = ? ORDER BY seq", (doc_id,))
         ]
@@ -317,8 +457,15 @@ class Store:
             sql, params = sql + " WHERE doc_id = ?", (doc_id,)
         return [
             Passage(
-                id=r["id"], doc_id=r["doc_id"], text=r["text"], kind=r["kind"], section=r["section"],
-                table=r["table_no"], row=r["row_no"], project=r["project"], line_start=r["line_start"],
+                id=r["id"],
+                doc_id=r["doc_id"],
+                text=r["text"],
+                kind=r["kind"],
+                section=r["section"],
+                table=r["table_no"],
+                row=r["row_no"],
+                project=r["project"],
+                line_start=r["line_start"],
                 line_end=r["line_end"],
             )
             for r in self._query(sql + " ORDER BY rowid", params)

@@ -124,7 +124,11 @@ def _cells_02(head: str) -> dict[str, str] | None:
     if not match:
         return None
     code = match.group(1)
-    return {"单位编码": code, "单位名称": squash(match.group(2)), "层级": "部门" if len(code) <= 3 else "单位"}
+    return {
+        "单位编码": code,
+        "单位名称": squash(match.group(2)),
+        "层级": "部门" if len(code) <= 3 else "单位",
+    }
 
 
 def _cells_03(head: str) -> dict[str, str] | None:
@@ -140,13 +144,22 @@ def _cells_03(head: str) -> dict[str, str] | None:
 
 def _cells_04(head: str) -> dict[str, str] | None:
     match = re.match(
-        r"^(\d{6,})\s*-(.*?)\s(\d{1,2}-\S*?单位)\s+(.*?)\s+(\d{7}-.*?)\s+(\d{5}-.*?)\s+(\d{5}-.*)$", head, re.S
+        r"^(\d{6,})\s*-(.*?)\s(\d{1,2}-\S*?单位)\s+(.*?)\s+(\d{7}-.*?)\s+(\d{5}-.*?)\s+(\d{5}-.*)$",
+        head,
+        re.S,
     )
     if not match:
         return None
     unit_code, unit_name, kind, project, function, gov, dept = match.groups()
-    cells = {"单位编码": unit_code, "单位名称": squash(unit_name), "单位类型": squash(kind), "项目名称": squash(project)}
-    for key, group in zip(("功能分类科目", "政府经济分类", "部门经济分类"), (function, gov, dept), strict=True):
+    cells = {
+        "单位编码": unit_code,
+        "单位名称": squash(unit_name),
+        "单位类型": squash(kind),
+        "项目名称": squash(project),
+    }
+    for key, group in zip(
+        ("功能分类科目", "政府经济分类", "部门经济分类"), (function, gov, dept), strict=True
+    ):
         code, name = code_name(group)
         cells[key + "编码"], cells[key] = code, name
     return cells
@@ -216,7 +229,14 @@ def _split_catalogue(text: str) -> tuple[str, str]:
 FUNCTION_ROW = re.compile(r"^\d{7}-")
 FUNCTION_COLUMNS = ["合计", "基本支出", "项目支出"]
 #: 功能分类 and both 经济分类 of a spending row (03, 09, 10), each as code and name.
-SUBJECT_DIMS = ["功能分类科目编码", "功能分类科目", "政府经济分类编码", "政府经济分类", "部门经济分类编码", "部门经济分类"]
+SUBJECT_DIMS = [
+    "功能分类科目编码",
+    "功能分类科目",
+    "政府经济分类编码",
+    "政府经济分类",
+    "部门经济分类编码",
+    "部门经济分类",
+]
 #: 预算02表: this year's income by source, and funds carried over from last year.
 INCOME_CURRENT = [
     "一般公共预算资金",
@@ -262,7 +282,9 @@ SPECS: dict[str, Spec] = {
             ("上年结转结余小计", INCOME_CARRIED),
         ],
     ),
-    "03": Spec("03", FUNCTION_ROW, SUBJECT_DIMS, ["合计", *SPENDING_KINDS], _cells_03, [("合计", SPENDING_KINDS)]),
+    "03": Spec(
+        "03", FUNCTION_ROW, SUBJECT_DIMS, ["合计", *SPENDING_KINDS], _cells_03, [("合计", SPENDING_KINDS)]
+    ),
     "04": Spec(
         "04",
         re.compile(r"^\d{6,}\s*-(?!\S+\s+\d{5}-\S)"),
@@ -278,7 +300,11 @@ SPECS: dict[str, Spec] = {
         ["单位编码", "单位名称", "功能分类科目编码", "功能分类科目"],
         ["合计", "基本支出", "人员经费", "公用经费", "项目支出", "扣除基建项目后预算数"],
         _cells_07,
-        [("合计", ["基本支出", "项目支出"]), ("基本支出", ["人员经费", "公用经费"]), ("项目支出", ["扣除基建项目后预算数"])],
+        [
+            ("合计", ["基本支出", "项目支出"]),
+            ("基本支出", ["人员经费", "公用经费"]),
+            ("项目支出", ["扣除基建项目后预算数"]),
+        ],
     ),
     "08": Spec(
         "08",
@@ -288,8 +314,12 @@ SPECS: dict[str, Spec] = {
         _cells_08,
         [("合计", ["人员经费", "公用经费"])],
     ),
-    "09": Spec("09", FUNCTION_ROW, SUBJECT_DIMS, FUNCTION_COLUMNS, _cells_03, [("合计", FUNCTION_COLUMNS[1:])]),
-    "10": Spec("10", FUNCTION_ROW, SUBJECT_DIMS, FUNCTION_COLUMNS, _cells_03, [("合计", FUNCTION_COLUMNS[1:])]),
+    "09": Spec(
+        "09", FUNCTION_ROW, SUBJECT_DIMS, FUNCTION_COLUMNS, _cells_03, [("合计", FUNCTION_COLUMNS[1:])]
+    ),
+    "10": Spec(
+        "10", FUNCTION_ROW, SUBJECT_DIMS, FUNCTION_COLUMNS, _cells_03, [("合计", FUNCTION_COLUMNS[1:])]
+    ),
     "12": Spec(
         "12",
         re.compile(r"^[0-9A-Z]{12,}\s*-"),
@@ -319,7 +349,9 @@ def parse_rows(part: Part, spec: Spec, hints: Hints | None = None) -> tuple[Tabl
         head, numbers = split_amounts(raw.text)
         cells = {} if raw.is_total else spec.cells(head)
         if cells is None:
-            gaps.append(Gap(f"预算{spec.number}表 line {raw.span[0]}", f"row not understood: {squash(raw.text)[:60]}"))
+            gaps.append(
+                Gap(f"预算{spec.number}表 line {raw.span[0]}", f"row not understood: {squash(raw.text)[:60]}")
+            )
             continue
         if raw.is_total:
             cells = {spec.dims[0]: "合计"}
@@ -342,7 +374,9 @@ def _title(part: Part) -> str:
 # --------------------------------------------------------------------------
 # 预算01表 and 预算06表: two-sided 收入 | 支出 statements
 
-ITEM = re.compile(r"(?:(?<=\s)|^)((?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\S*|本年收入合计|本年支出合计|上年结转结余|年终结转结余|收入总计|支出总计)")
+ITEM = re.compile(
+    r"(?:(?<=\s)|^)((?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\S*|本年收入合计|本年支出合计|上年结转结余|年终结转结余|收入总计|支出总计)"
+)
 INCOME_WORDS = ("收入", "资金", "拨款", "上年结转")
 TOTAL_ITEMS = ("本年收入合计", "本年支出合计", "收入总计", "支出总计")
 
@@ -418,7 +452,11 @@ def parse_three_public(part: Part) -> Table:
     )
     for ln in part.lines[1:]:
         tokens = ln.text.split()
-        if len(tokens) < 2 or not re.fullmatch(r"20\d{2}", tokens[0]) or not all(is_amount(t) for t in tokens[1:]):
+        if (
+            len(tokens) < 2
+            or not re.fullmatch(r"20\d{2}", tokens[0])
+            or not all(is_amount(t) for t in tokens[1:])
+        ):
             continue
         numbers = [parse_amount(t) for t in tokens[1:]]
         columns = list(THREE_PUBLIC)

@@ -96,14 +96,16 @@ class FakeOpenAI:
                 self._calls += 1
                 number = self._calls
             args = call.get("args", {})
-            tool_calls.append({
-                "id": call.get("id") or f"call_{number}",
-                "type": "function",
-                "function": {
-                    "name": call["name"],
-                    "arguments": args if isinstance(args, str) else json.dumps(args, ensure_ascii=False),
-                },
-            })
+            tool_calls.append(
+                {
+                    "id": call.get("id") or f"call_{number}",
+                    "type": "function",
+                    "function": {
+                        "name": call["name"],
+                        "arguments": args if isinstance(args, str) else json.dumps(args, ensure_ascii=False),
+                    },
+                }
+            )
         return reply, tool_calls
 
     def _completion(self, body: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -120,12 +122,14 @@ class FakeOpenAI:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body.get("model") or self.model,
-            "choices": [{
-                "index": 0,
-                "message": message,
-                "logprobs": None,
-                "finish_reason": "tool_calls" if tool_calls else "stop",
-            }],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": message,
+                    "logprobs": None,
+                    "finish_reason": "tool_calls" if tool_calls else "stop",
+                }
+            ],
             "usage": _usage(body, message),
         }
         return completion, tool_calls
@@ -138,29 +142,47 @@ class FakeOpenAI:
         base = {k: completion[k] for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
 
         def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
-            return base | {"choices": [{"index": 0, "delta": delta, "logprobs": None,
-                                        "finish_reason": finish_reason}]}
+            return base | {
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}]
+            }
 
         chunks = [chunk({"role": "assistant", "content": None if content is None else ""})]
         if content:
             step = max(1, len(content) // 3)
-            chunks += [chunk({"content": content[i:i + step]}) for i in range(0, len(content), step)]
+            chunks += [chunk({"content": content[i : i + step]}) for i in range(0, len(content), step)]
         for index, call in enumerate(tool_calls):
             arguments = call["function"]["arguments"]
             middle = len(arguments) // 2
-            chunks.append(chunk({"tool_calls": [{
-                "index": index, "id": call["id"], "type": "function",
-                "function": {"name": call["function"]["name"], "arguments": arguments[:middle]},
-            }]}))
-            chunks.append(chunk({"tool_calls": [{"index": index, "function": {"arguments": arguments[middle:]}}]}))
+            chunks.append(
+                chunk(
+                    {
+                        "tool_calls": [
+                            {
+                                "index": index,
+                                "id": call["id"],
+                                "type": "function",
+                                "function": {
+                                    "name": call["function"]["name"],
+                                    "arguments": arguments[:middle],
+                                },
+                            }
+                        ]
+                    }
+                )
+            )
+            chunks.append(
+                chunk({"tool_calls": [{"index": index, "function": {"arguments": arguments[middle:]}}]})
+            )
         chunks.append(chunk({}, choice["finish_reason"]))
         if (body.get("stream_options") or {}).get("include_usage"):
             chunks.append(base | {"choices": [], "usage": completion["usage"]})
         return chunks
 
     def _models(self) -> dict[str, Any]:
-        return {"object": "list",
-                "data": [{"id": self.model, "object": "model", "created": 0, "owned_by": "fake-openai"}]}
+        return {
+            "object": "list",
+            "data": [{"id": self.model, "object": "model", "created": 0, "owned_by": "fake-openai"}],
+        }
 
 
 def _usage(body: dict[str, Any], message: dict[str, Any]) -> dict[str, int]:

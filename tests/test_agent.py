@@ -129,7 +129,9 @@ def test_sum_over_a_name_filter(assistant, sample_doc_id):
     assert len(ans.items) == 8
     assert tables(ans) == {"04"}
     assert operation(ans) == "sum"
-    assert [(f.mode, f.text, f.negate) for f in ans.plan.operands[0].rows.names] == [("contains", "运维", False)]
+    assert [(f.mode, f.text, f.negate) for f in ans.plan.operands[0].rows.names] == [
+        ("contains", "运维", False)
+    ]
     assert ans.interpretation == "按 预算04表 名称含“运维”的项目 求和"
 
 
@@ -358,7 +360,10 @@ def test_have_how_much_of_a_unit_is_an_amount_not_a_count(assistant):
 def test_rank_within_a_kind_of_project(assistant):
     ans = assistant.ask("运维类项目里排第二的是哪个？")
 
-    assert (ans.value, [i.name for i in ans.items]) == ("329.30", ["东城区电子政务专网及机房平台运维服务项目"])
+    assert (ans.value, [i.name for i in ans.items]) == (
+        "329.30",
+        ["东城区电子政务专网及机房平台运维服务项目"],
+    )
 
 
 # -- follow-ups -----------------------------------------------------------------------
@@ -575,8 +580,10 @@ def library(tmp_path_factory, sample_corpus, sample_doc_id) -> Library:
 def test_library_holds_both_documents_and_the_session_corpus_is_untouched(library, sample_corpus):
     docs = {d["doc_id"]: (d["department"], d["year"]) for d in library.assistant.toolbox.documents()}
 
-    assert docs == {library.sample: ("北京市东城区科学技术和信息化局", 2022),
-                    library.variant: (library.truth["department"]["name"], 2021)}
+    assert docs == {
+        library.sample: ("北京市东城区科学技术和信息化局", 2022),
+        library.variant: (library.truth["department"]["name"], 2021),
+    }
     assert library.truth["department"]["short"] == "区卫健委"
     assert [d["doc_id"] for d in sample_corpus.store.documents()] == [library.sample]
 
@@ -629,9 +636,14 @@ def test_without_any_hint_the_assistant_asks_which_document(library):
 
     assert ans.value is None and ans.refused is False
     assert ans.answer.startswith("已载入多份预算，请指明是哪一份")
-    assert {(c.kind, c.key) for c in ans.candidates} == {("document", library.sample), ("document", library.variant)}
-    assert {c.name for c in ans.candidates} == {"北京市东城区科学技术和信息化局2022年",
-                                                 f"{library.truth['department']['name']}2021年"}
+    assert {(c.kind, c.key) for c in ans.candidates} == {
+        ("document", library.sample),
+        ("document", library.variant),
+    }
+    assert {c.name for c in ans.candidates} == {
+        "北京市东城区科学技术和信息化局2022年",
+        f"{library.truth['department']['name']}2021年",
+    }
     assert ans.trace == []
 
 

@@ -137,8 +137,11 @@ def data_lines(text: str) -> list[str]:
 
 
 def upload(client: TestClient, name: str, data: bytes, headers: dict | None = None):
-    return client.post("/api/documents", files={"file": (name, data, "text/plain")},
-                       headers=AUTH if headers is None else headers)
+    return client.post(
+        "/api/documents",
+        files={"file": (name, data, "text/plain")},
+        headers=AUTH if headers is None else headers,
+    )
 
 
 def wait_for_job(client: TestClient, job_id: str, seconds: float = JOB_WAIT_SECONDS) -> dict:
@@ -203,8 +206,9 @@ def test_ask_stream_sends_steps_and_results_then_the_answer_last(client):
 
 
 def test_chat_completions_returns_the_answer_with_its_reference(client, sample_doc_id):
-    response = client.post("/v1/chat/completions",
-                           json={"model": MODEL_ID, "messages": [{"role": "user", "content": HOTLINE}]})
+    response = client.post(
+        "/v1/chat/completions", json={"model": MODEL_ID, "messages": [{"role": "user", "content": HOTLINE}]}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["object"] == "chat.completion"
@@ -219,20 +223,26 @@ def test_chat_completions_returns_the_answer_with_its_reference(client, sample_d
     assert (reference["value"], reference["unit"], reference["refused"]) == ("128.00", "万元", False)
     assert reference["document"] == sample_doc_id
     assert reference["sources"] and reference["sources"][0]["table"] == "04"
-    assert body["usage"]["total_tokens"] == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"]
+    assert (
+        body["usage"]["total_tokens"] == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"]
+    )
 
 
 def test_chat_completions_accepts_content_parts_and_a_system_message(client):
-    messages = [{"role": "system", "content": "你是助手"},
-                {"role": "user", "content": [{"type": "text", "text": HOTLINE}]}]
+    messages = [
+        {"role": "system", "content": "你是助手"},
+        {"role": "user", "content": [{"type": "text", "text": HOTLINE}]},
+    ]
     response = client.post("/v1/chat/completions", json={"messages": messages})
     assert response.status_code == 200, response.text
     assert response.json()["choices"][0]["message"]["reference"]["value"] == "128.00"
 
 
 def test_chat_completions_stream_sends_chunks_reference_and_done(client):
-    response = client.post("/v1/chat/completions",
-                           json={"model": MODEL_ID, "stream": True, "messages": [{"role": "user", "content": HOTLINE}]})
+    response = client.post(
+        "/v1/chat/completions",
+        json={"model": MODEL_ID, "stream": True, "messages": [{"role": "user", "content": HOTLINE}]},
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     lines = data_lines(response.text)
@@ -254,8 +264,10 @@ def test_chat_completions_stream_sends_chunks_reference_and_done(client):
 def test_models_lists_budgetqa(client):
     response = client.get("/v1/models")
     assert response.status_code == 200
-    assert response.json() == {"object": "list",
-                               "data": [{"id": "budgetqa", "object": "model", "created": 0, "owned_by": "budgetqa"}]}
+    assert response.json() == {
+        "object": "list",
+        "data": [{"id": "budgetqa", "object": "model", "created": 0, "owned_by": "budgetqa"}],
+    }
 
 
 def test_documents_list_holds_the_sample(client, sample_doc_id):
@@ -342,8 +354,18 @@ def test_readyz_counts_documents_and_vectors(client):
 # how the question was understood: plan and interpretation on every answering endpoint
 
 INTERPRETATION = "按 预算04表 名称含“运维”的项目 金额不低于100万元 计数"
-PLAN = QueryPlan(operation="count", operands=[Operand(rows=RowSet(
-    table="04", names=[NameFilter(text="运维")], amounts=[AmountFilter(op=">=", value=Decimal("100"))]))])
+PLAN = QueryPlan(
+    operation="count",
+    operands=[
+        Operand(
+            rows=RowSet(
+                table="04",
+                names=[NameFilter(text="运维")],
+                amounts=[AmountFilter(op=">=", value=Decimal("100"))],
+            )
+        )
+    ],
+)
 
 
 @pytest.fixture
@@ -359,7 +381,9 @@ def interpreted(app, monkeypatch):
         for kind, payload in steps(question, history, doc):
             yield kind, (with_plan(payload) if kind == "answer" else payload)
 
-    monkeypatch.setattr(bot, "ask", lambda question, history=None, doc=None: with_plan(ask(question, history, doc)))
+    monkeypatch.setattr(
+        bot, "ask", lambda question, history=None, doc=None: with_plan(ask(question, history, doc))
+    )
     monkeypatch.setattr(bot, "steps", interpreted_steps)
     return bot
 
@@ -382,7 +406,9 @@ def test_ask_stream_answer_carries_the_interpretation(client, interpreted):
 
 
 def test_chat_completions_reference_carries_interpretation_and_plan(client, interpreted):
-    body = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": HOTLINE}]}).json()
+    body = client.post(
+        "/v1/chat/completions", json={"messages": [{"role": "user", "content": HOTLINE}]}
+    ).json()
     reference = body["choices"][0]["message"]["reference"]
     assert reference["interpretation"] == INTERPRETATION
     assert QueryPlan.model_validate(reference["plan"]) == PLAN
@@ -390,8 +416,9 @@ def test_chat_completions_reference_carries_interpretation_and_plan(client, inte
 
 
 def test_chat_completions_stream_reference_carries_interpretation_and_plan(client, interpreted):
-    response = client.post("/v1/chat/completions",
-                           json={"stream": True, "messages": [{"role": "user", "content": HOTLINE}]})
+    response = client.post(
+        "/v1/chat/completions", json={"stream": True, "messages": [{"role": "user", "content": HOTLINE}]}
+    )
     lines = data_lines(response.text)
     assert lines[-1] == "[DONE]"
     (reference,) = [c["reference"] for c in map(json.loads, lines[:-1]) if "reference" in c]
@@ -402,10 +429,16 @@ def test_chat_completions_stream_reference_carries_interpretation_and_plan(clien
 def test_reference_keys_are_there_even_without_an_interpretation(client, monkeypatch, app):
     bot = app.state.service.bot
     ask = bot.ask
-    monkeypatch.setattr(bot, "ask", lambda question, history=None, doc=None: ask(question, history, doc).model_copy(
-        update={"plan": None, "interpretation": None}))
-    reference = client.post("/v1/chat/completions",
-                            json={"messages": [{"role": "user", "content": HOTLINE}]}).json()["choices"][0]["message"]["reference"]
+    monkeypatch.setattr(
+        bot,
+        "ask",
+        lambda question, history=None, doc=None: ask(question, history, doc).model_copy(
+            update={"plan": None, "interpretation": None}
+        ),
+    )
+    reference = client.post(
+        "/v1/chat/completions", json={"messages": [{"role": "user", "content": HOTLINE}]}
+    ).json()["choices"][0]["message"]["reference"]
     assert reference["interpretation"] is None and reference["plan"] is None
 
 
@@ -422,8 +455,11 @@ def test_empty_question_is_422(client, path, question):
 
 @pytest.mark.parametrize("path", ["/api/ask", "/api/ask/stream"])
 def test_question_over_the_configured_limit_is_422(short_client, path):
-    assert_error(short_client.post(path, json={"question": "问" * 51}), 422,
-                 "the question is 51 characters; the limit is 50")
+    assert_error(
+        short_client.post(path, json={"question": "问" * 51}),
+        422,
+        "the question is 51 characters; the limit is 50",
+    )
 
 
 def test_question_at_the_configured_limit_is_answered(short_client):
@@ -433,7 +469,9 @@ def test_question_at_the_configured_limit_is_answered(short_client):
 
 
 def test_chat_question_over_the_configured_limit_is_422(short_client):
-    response = short_client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "问" * 51}]})
+    response = short_client.post(
+        "/v1/chat/completions", json={"messages": [{"role": "user", "content": "问" * 51}]}
+    )
     assert_error(response, 422, "the limit is 50")
 
 
@@ -450,11 +488,26 @@ def test_malformed_json_is_422(client, path):
         ({"question": 123}, ["body", "question"], "string_type"),
         ({}, ["body", "question"], "missing"),
         ({"question": "x", "history": "x"}, ["body", "history"], "list_type"),
-        ({"question": "x", "history": [{"role": "system", "content": "a"}]}, ["body", "history", 0, "role"], "literal_error"),
+        (
+            {"question": "x", "history": [{"role": "system", "content": "a"}]},
+            ["body", "history", 0, "role"],
+            "literal_error",
+        ),
         ({"question": "x", "history": [{"role": "user"}]}, ["body", "history", 0, "content"], "missing"),
-        ({"question": "x", "history": [{"role": "user", "content": "a"}] * 41}, ["body", "history"], "too_long"),
+        (
+            {"question": "x", "history": [{"role": "user", "content": "a"}] * 41},
+            ["body", "history"],
+            "too_long",
+        ),
     ],
-    ids=["question-int", "question-missing", "history-str", "history-bad-role", "history-no-content", "history-41"],
+    ids=[
+        "question-int",
+        "question-missing",
+        "history-str",
+        "history-bad-role",
+        "history-no-content",
+        "history-41",
+    ],
 )
 def test_wrong_types_are_422_with_the_field(client, payload, loc, kind):
     body = assert_error(client.post("/api/ask", json=payload), 422, "invalid request")
@@ -517,26 +570,32 @@ def test_delete_of_an_unknown_document_is_404(staff_client):
     assert_error(staff_client.delete("/api/documents/nope", headers=AUTH), 404, "no document 'nope'")
 
 
-@pytest.mark.parametrize(("number", "status", "message"), [
-    ("99", 404, "预算99表 is not in this document"),
-    ("0", 404, "预算00表 is not in this document"),
-    ("abc", 422, "a table number is 01 … 14"),
-    ("123", 422, "a table number is 01 … 14"),
-    ("-1", 422, "a table number is 01 … 14"),
-])
+@pytest.mark.parametrize(
+    ("number", "status", "message"),
+    [
+        ("99", 404, "预算99表 is not in this document"),
+        ("0", 404, "预算00表 is not in this document"),
+        ("abc", 422, "a table number is 01 … 14"),
+        ("123", 422, "a table number is 01 … 14"),
+        ("-1", 422, "a table number is 01 … 14"),
+    ],
+)
 def test_bad_table_numbers(client, sample_doc_id, number, status, message):
     assert_error(client.get(f"/api/documents/{sample_doc_id}/tables/{number}"), status, message)
 
 
-@pytest.mark.parametrize(("params", "loc", "kind"), [
-    ({"q": ""}, ["query", "q"], "string_too_short"),
-    ({}, ["query", "q"], "missing"),
-    ({"q": "热线", "k": 0}, ["query", "k"], "greater_than_equal"),
-    ({"q": "热线", "k": 51}, ["query", "k"], "less_than_equal"),
-    ({"q": "热线", "k": "many"}, ["query", "k"], "int_parsing"),
-    ({"q": "热线", "mode": "magic"}, ["query", "mode"], "literal_error"),
-    ({"q": "热" * 501}, ["query", "q"], "string_too_long"),
-])
+@pytest.mark.parametrize(
+    ("params", "loc", "kind"),
+    [
+        ({"q": ""}, ["query", "q"], "string_too_short"),
+        ({}, ["query", "q"], "missing"),
+        ({"q": "热线", "k": 0}, ["query", "k"], "greater_than_equal"),
+        ({"q": "热线", "k": 51}, ["query", "k"], "less_than_equal"),
+        ({"q": "热线", "k": "many"}, ["query", "k"], "int_parsing"),
+        ({"q": "热线", "mode": "magic"}, ["query", "mode"], "literal_error"),
+        ({"q": "热" * 501}, ["query", "q"], "string_too_long"),
+    ],
+)
 def test_bad_search_parameters_are_422(client, params, loc, kind):
     body = assert_error(client.get("/api/search", params=params), 422, "invalid request")
     assert [(d["loc"], d["type"]) for d in body["detail"]] == [(loc, kind)]
@@ -551,8 +610,11 @@ def test_blank_search_query_is_422(client):
 
 def test_upload_over_the_size_limit_is_413(small_upload_client, staff_client, variant_bytes):
     before = doc_ids(staff_client)
-    assert_error(upload(small_upload_client, "variant_12.txt", variant_bytes), 413,
-                 "variant_12.txt: over the 1,000-byte limit")
+    assert_error(
+        upload(small_upload_client, "variant_12.txt", variant_bytes),
+        413,
+        "variant_12.txt: over the 1,000-byte limit",
+    )
     assert doc_ids(staff_client) == before
 
 
@@ -561,14 +623,18 @@ def test_upload_at_the_size_limit_is_checked_not_refused_for_size(small_upload_c
     assert_error(upload(small_upload_client, "small.txt", b"x" * 1000), 422, "small.txt:", "standard tables")
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty.txt: the file is empty"),
-    (b"  \n\n ", "empty.txt: the file is empty"),
-    (b"\x00\x01\x02\xff" * 64, "binary data, not text"),
-    ("预算".encode("gbk"), "not UTF-8 text"),
-    ("你好，这不是预算。\n只是几行字。\n".encode(), "found 0 of the 14 standard tables"),
-    (b"%PDF-1.4 junk", "corrupt or unreadable PDF"),
-], ids=["empty", "whitespace", "binary", "gbk", "not-a-budget", "fake-pdf"])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty.txt: the file is empty"),
+        (b"  \n\n ", "empty.txt: the file is empty"),
+        (b"\x00\x01\x02\xff" * 64, "binary data, not text"),
+        ("预算".encode("gbk"), "not UTF-8 text"),
+        ("你好，这不是预算。\n只是几行字。\n".encode(), "found 0 of the 14 standard tables"),
+        (b"%PDF-1.4 junk", "corrupt or unreadable PDF"),
+    ],
+    ids=["empty", "whitespace", "binary", "gbk", "not-a-budget", "fake-pdf"],
+)
 def test_unusable_files_are_422_with_a_clear_message(staff_client, data, message):
     before = doc_ids(staff_client)
     assert_error(upload(staff_client, "empty.txt", data), 422, message)
@@ -580,7 +646,9 @@ def test_wrong_extension_is_415(staff_client, name):
     assert_error(upload(staff_client, name, b"abc"), 415, f"{name}: expected a .txt or .pdf budget")
 
 
-@pytest.mark.parametrize("name", ["../../x.txt", "/etc/passwd", "..\\x.txt", "sub/x.txt", ".hidden.txt", "a" * 121 + ".txt"])
+@pytest.mark.parametrize(
+    "name", ["../../x.txt", "/etc/passwd", "..\\x.txt", "sub/x.txt", ".hidden.txt", "a" * 121 + ".txt"]
+)
 def test_unsafe_file_names_are_422(staff_client, staff_corpus, name, variant_bytes):
     assert_error(upload(staff_client, name, variant_bytes), 422, "unsafe file name", "give a plain name")
     assert not (staff_corpus.root.parent / "x.txt").exists()
@@ -611,7 +679,9 @@ def test_truncated_budget_is_accepted_and_its_gaps_are_listed(staff_client, vari
         doc = staff_client.get(f"/api/documents/{job['doc_id']}").json()
         assert doc["source"] == "truncated.txt"
         assert doc["department"] == "北京市通州区退役军人事务局"
-        missing = {g["where"] for g in doc["gaps"] if g["message"] == "table missing (truncated or not printed)"}
+        missing = {
+            g["where"] for g in doc["gaps"] if g["message"] == "table missing (truncated or not printed)"
+        }
         assert {"预算05表", "预算13表", "预算14表"} <= missing
         assert "05" not in doc["tables"]
     finally:
@@ -632,8 +702,11 @@ STAFF_IDS = ["upload", "job", "delete", "eval"]
 
 
 @pytest.mark.parametrize(("method", "path", "kwargs"), STAFF_CALLS, ids=STAFF_IDS)
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Basic c3RhZmY6c2VjcmV0"}, {"Authorization": "Bearer "},
-                                     {"Authorization": TOKEN}], ids=["none", "basic", "empty-bearer", "no-scheme"])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Basic c3RhZmY6c2VjcmV0"}, {"Authorization": "Bearer "}, {"Authorization": TOKEN}],
+    ids=["none", "basic", "empty-bearer", "no-scheme"],
+)
 def test_staff_endpoints_without_a_bearer_token_are_401(staff_client, method, path, kwargs, headers):
     response = getattr(staff_client, method)(path, headers=headers, **kwargs)
     assert_error(response, 401, "missing bearer token")
@@ -668,8 +741,12 @@ def test_unknown_job_is_404(staff_client):
 
 @pytest.mark.parametrize("suite", ["nope", "../punctuation", "punctuation/../x", ".jsonl", "docs"])
 def test_unknown_eval_suite_is_404_and_lists_the_known_ones(staff_client, suite):
-    assert_error(staff_client.post("/api/eval", json={"suite": suite}, headers=AUTH), 404,
-                 f"no bundled suite {suite!r}", "known: punctuation, sample-colloquial, seed-public, variants")
+    assert_error(
+        staff_client.post("/api/eval", json={"suite": suite}, headers=AUTH),
+        404,
+        f"no bundled suite {suite!r}",
+        "known: punctuation, sample-colloquial, seed-public, variants",
+    )
 
 
 @pytest.mark.parametrize("payload", [{}, {"suite": 1}, {"suite": None}])
@@ -698,7 +775,9 @@ def test_stream_question_over_the_assistant_limit_is_422_like_ask(offline_env, s
 @pytest.mark.parametrize("question", INJECTIONS)
 def test_injection_gets_an_ordinary_answer_and_changes_nothing(client, question):
     before = client.get("/api/documents").json()
-    secrets_ = {TOKEN} | ({os.environ["BUDGETQA_API_TOKEN"]} if os.environ.get("BUDGETQA_API_TOKEN") else set())
+    secrets_ = {TOKEN} | (
+        {os.environ["BUDGETQA_API_TOKEN"]} if os.environ.get("BUDGETQA_API_TOKEN") else set()
+    )
     responses = [
         client.post("/api/ask", json={"question": question}),
         client.post("/api/ask/stream", json={"question": question}),
@@ -743,7 +822,9 @@ def test_upload_ask_and_delete_a_budget(staff_client, staff_corpus, variant_byte
         department = doc["department"]
         assert department == "北京市通州区退役军人事务局"
 
-        response = staff_client.post("/api/ask", json={"question": f"{department}2022年一般公共预算拨款收入是多少？"})
+        response = staff_client.post(
+            "/api/ask", json={"question": f"{department}2022年一般公共预算拨款收入是多少？"}
+        )
         assert response.status_code == 200, response.text
         answer = Answer.model_validate(response.json())
         assert answer.document == new_id
@@ -782,11 +863,15 @@ def test_eval_punctuation_suite_reports_20_questions(staff_client):
 @pytest.mark.slow
 def test_eval_in_the_background_reports_through_its_job(staff_client, staff_corpus):
     before = doc_ids(staff_client)
-    response = staff_client.post("/api/eval", json={"suite": "punctuation.jsonl", "wait": False}, headers=AUTH)
+    response = staff_client.post(
+        "/api/eval", json={"suite": "punctuation.jsonl", "wait": False}, headers=AUTH
+    )
     assert response.status_code == 202, response.text
     queued = response.json()
     assert (queued["kind"], queued["file"], queued["report"]) == ("eval", "punctuation.jsonl", None)
-    job = wait_for_job(staff_client, queued["id"], EVAL_WAIT_SECONDS)  # a child process ingests the sample first
+    job = wait_for_job(
+        staff_client, queued["id"], EVAL_WAIT_SECONDS
+    )  # a child process ingests the sample first
     assert job["status"] == "done", job
     report = job["report"]
     assert set(report) == {"meta", "summary", "problems", "failures"}
@@ -797,15 +882,22 @@ def test_eval_in_the_background_reports_through_its_job(staff_client, staff_corp
 def test_a_failed_evaluation_is_a_500_with_the_error_shape(staff_client, monkeypatch):
     from assistant.api import staff
 
-    monkeypatch.setattr(staff, "eval_command", lambda suite, out, data_dir: [sys.executable, "-c", "raise SystemExit(3)"])
-    body = assert_error(staff_client.post("/api/eval", json={"suite": "punctuation"}, headers=AUTH), 500,
-                        "the evaluation failed")
+    monkeypatch.setattr(
+        staff, "eval_command", lambda suite, out, data_dir: [sys.executable, "-c", "raise SystemExit(3)"]
+    )
+    body = assert_error(
+        staff_client.post("/api/eval", json={"suite": "punctuation"}, headers=AUTH),
+        500,
+        "the evaluation failed",
+    )
     assert "exited with 3" in body["detail"]
 
 
 def test_serving_code_never_imports_the_evaluation_package():
-    code = ("import sys, assistant.api, assistant.cli; "
-            "print(sorted(m for m in sys.modules if m == 'evals' or m.startswith('evals.')))")
+    code = (
+        "import sys, assistant.api, assistant.cli; "
+        "print(sorted(m for m in sys.modules if m == 'evals' or m.startswith('evals.')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     for path in (ROOT / "assistant" / "api").glob("*.py"):
@@ -825,7 +917,9 @@ def live_url(app):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -847,7 +941,8 @@ def openai_client(live_url):
 
 def test_openai_client_non_streamed(openai_client):
     raw = openai_client.chat.completions.with_raw_response.create(
-        model="budgetqa", messages=[{"role": "user", "content": HOTLINE}])
+        model="budgetqa", messages=[{"role": "user", "content": HOTLINE}]
+    )
     assert raw.http_response.status_code == 200
     assert raw.http_response.json()["choices"][0]["message"]["reference"]["value"] == "128.00"
     completion = raw.parse()
@@ -860,23 +955,31 @@ def test_openai_client_non_streamed(openai_client):
 
 
 def test_openai_client_follow_up_with_history(openai_client):
-    first = openai_client.chat.completions.create(model="budgetqa", messages=[{"role": "user", "content": HOTLINE}])
-    follow = openai_client.chat.completions.create(model="budgetqa", messages=[
-        {"role": "user", "content": HOTLINE},
-        {"role": "assistant", "content": first.choices[0].message.content},
-        {"role": "user", "content": "它的电话接通率要求是多少？"},
-    ])
+    first = openai_client.chat.completions.create(
+        model="budgetqa", messages=[{"role": "user", "content": HOTLINE}]
+    )
+    follow = openai_client.chat.completions.create(
+        model="budgetqa",
+        messages=[
+            {"role": "user", "content": HOTLINE},
+            {"role": "assistant", "content": first.choices[0].message.content},
+            {"role": "user", "content": "它的电话接通率要求是多少？"},
+        ],
+    )
     reference = follow.choices[0].message.model_extra["reference"]
     assert (reference["operator"], reference["value"], reference["unit"]) == ("≥", "90", "%")
 
 
 def test_openai_client_streamed(openai_client):
     stream = openai_client.chat.completions.create(
-        model="budgetqa", messages=[{"role": "user", "content": HOTLINE}], stream=True)
+        model="budgetqa", messages=[{"role": "user", "content": HOTLINE}], stream=True
+    )
     chunks = list(stream)
     content = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert "128.00万元" in content
-    references = [c.model_extra["reference"] for c in chunks if c.model_extra and "reference" in c.model_extra]
+    references = [
+        c.model_extra["reference"] for c in chunks if c.model_extra and "reference" in c.model_extra
+    ]
     assert len(references) == 1
     assert references[0]["value"] == "128.00"
     assert references[0]["sources"]
@@ -900,17 +1003,38 @@ def test_openai_client_models_and_errors(openai_client):
 # ``Function._nodeid``), so each operation is driven through its hypothesis strategy directly.
 
 READ_ONLY_OPERATIONS = [
-    "POST /api/ask", "POST /api/ask/stream", "GET /v1/models", "POST /v1/chat/completions",
-    "GET /api/documents", "GET /api/documents/{doc_id}", "GET /api/documents/{doc_id}/reconciliation",
-    "GET /api/documents/{doc_id}/tables/{number}", "GET /api/search", "GET /healthz", "GET /readyz",
+    "POST /api/ask",
+    "POST /api/ask/stream",
+    "GET /v1/models",
+    "POST /v1/chat/completions",
+    "GET /api/documents",
+    "GET /api/documents/{doc_id}",
+    "GET /api/documents/{doc_id}/reconciliation",
+    "GET /api/documents/{doc_id}/tables/{number}",
+    "GET /api/search",
+    "GET /healthz",
+    "GET /readyz",
 ]
-STAFF_OPERATIONS = ["POST /api/documents", "GET /api/jobs/{job_id}", "DELETE /api/documents/{doc_id}", "POST /api/eval"]
-#: Operations whose inputs can be made invalid (a body or a constrained query); the others take any string or nothing.
-NEGATABLE = {"POST /api/ask", "POST /api/ask/stream", "POST /v1/chat/completions", "GET /api/search",
-             "POST /api/documents", "POST /api/eval"}
+STAFF_OPERATIONS = [
+    "POST /api/documents",
+    "GET /api/jobs/{job_id}",
+    "DELETE /api/documents/{doc_id}",
+    "POST /api/eval",
+]
+#: Operations whose inputs can be made invalid (a body or a constrained query); the others take any
+#: string or nothing.
+NEGATABLE = {
+    "POST /api/ask",
+    "POST /api/ask/stream",
+    "POST /v1/chat/completions",
+    "GET /api/search",
+    "POST /api/documents",
+    "POST /api/eval",
+}
 POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE
-FUZZ = settings(max_examples=50, deadline=None, database=None, derandomize=True,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=50, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -956,13 +1080,24 @@ def test_fuzzed_operations_cover_the_whole_schema(read_only_schema, staff_off_sc
     assert labels(staff_off_schema) == set(STAFF_OPERATIONS)
 
 
-@pytest.mark.parametrize(("label", "mode"), [(op, m) for op in READ_ONLY_OPERATIONS for m in (POSITIVE, NEGATIVE)
-                                             if m is POSITIVE or op in NEGATABLE], ids=str)
+@pytest.mark.parametrize(
+    ("label", "mode"),
+    [
+        (op, m)
+        for op in READ_ONLY_OPERATIONS
+        for m in (POSITIVE, NEGATIVE)
+        if m is POSITIVE or op in NEGATABLE
+    ],
+    ids=str,
+)
 def test_fuzz_read_only_endpoints_never_5xx(read_only_schema, label, mode):
     fuzz(read_only_schema, label, mode)
 
 
-@pytest.mark.parametrize(("label", "mode"), [(op, m) for op in STAFF_OPERATIONS for m in (POSITIVE, NEGATIVE)
-                                             if m is POSITIVE or op in NEGATABLE], ids=str)
+@pytest.mark.parametrize(
+    ("label", "mode"),
+    [(op, m) for op in STAFF_OPERATIONS for m in (POSITIVE, NEGATIVE) if m is POSITIVE or op in NEGATABLE],
+    ids=str,
+)
 def test_fuzz_staff_endpoints_when_off_never_5xx(staff_off_schema, label, mode):
     fuzz(staff_off_schema, label, mode, check_4xx=True)

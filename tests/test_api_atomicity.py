@@ -1,4 +1,5 @@
-"""Kill -9 during an upload's ingest: after a restart the corpus is exactly as before, and the upload can be retried.
+"""Kill -9 during an upload's ingest: after a restart the corpus is exactly as before, and the upload
+can be retried.
 
 A real ``budgetqa serve`` runs as a subprocess over a copy of the ingested sample.
 A variant budget is uploaded; once its job is ``running`` and its embedding is
@@ -38,7 +39,12 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 WAIT = 120.0  # every wait is bounded by this many seconds
 KILL_AFTER_RUNNING_MAX = 20.0  # kill by then even if no vector has landed yet
 #: Queries near the uploaded variant (密云区市场监督管理局) and the sample; searched with k=20 in two modes.
-SEARCHES = ["北京市密云区市场监督管理局 计量检定运行维护经费", "计量检定", "第三方绩效评价服务费", "防疫核酸检测预约热线服务费"]
+SEARCHES = [
+    "北京市密云区市场监督管理局 计量检定运行维护经费",
+    "计量检定",
+    "第三方绩效评价服务费",
+    "防疫核酸检测预约热线服务费",
+]
 MODES = ("hybrid", "dense")
 K = 20
 
@@ -75,8 +81,21 @@ class Server:
             env.pop(key, None)
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [_budgetqa(), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(self.data_dir)],
-                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True,
+                [
+                    _budgetqa(),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--data-dir",
+                    str(self.data_dir),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=ROOT,
+                start_new_session=True,
             )
         return self.wait_ready()
 
@@ -124,8 +143,9 @@ class Server:
 
 
 def _upload(client: httpx.Client) -> str:
-    response = client.post("/api/documents", headers=AUTH,
-                           files={"file": (UPLOAD_NAME, VARIANT.read_bytes(), "text/plain")})
+    response = client.post(
+        "/api/documents", headers=AUTH, files={"file": (UPLOAD_NAME, VARIANT.read_bytes(), "text/plain")}
+    )
     assert response.status_code == 202, response.text
     return response.json()["id"]
 
@@ -199,13 +219,17 @@ def killed(sample_corpus, tmp_path_factory) -> dict:
                 time.sleep(0.1)
             status = _job(client, job_id)["status"]
             if status != "running":
-                pytest.fail(f"the ingest was over ({status}) {time.monotonic() - running:.1f} s after it started, "
-                            "before the kill: upload a larger document")
+                pytest.fail(
+                    f"the ingest was over ({status}) {time.monotonic() - running:.1f} s after it started, "
+                    "before the kill: upload a larger document"
+                )
             server.kill9()
             killed_at = time.monotonic()
-        timing |= {"upload_to_running_s": round(running - uploaded, 2),
-                   "running_to_kill_s": round(killed_at - running, 2),
-                   "new_vectors_at_kill": vectors - vectors_before}
+        timing |= {
+            "upload_to_running_s": round(running - uploaded, 2),
+            "running_to_kill_s": round(killed_at - running, 2),
+            "new_vectors_at_kill": vectors - vectors_before,
+        }
         seen["leftover_uploads"] = sorted(p.name for p in (data_dir / "uploads").glob("*"))
 
         # -- after the restart ----------------------------------------------------------------
@@ -220,15 +244,19 @@ def killed(sample_corpus, tmp_path_factory) -> dict:
             # -- the same upload again --------------------------------------------------------
             began = time.monotonic()
             retry = _upload(client)
-            seen["retry_job"] = _poll(lambda: (j := _job(client, retry))["status"] in ("done", "failed") and j,
-                                      "the retried upload", every=0.25)
+            seen["retry_job"] = _poll(
+                lambda: (j := _job(client, retry))["status"] in ("done", "failed") and j,
+                "the retried upload",
+                every=0.25,
+            )
             timing["retry_ingest_s"] = round(time.monotonic() - began, 1)
             seen["docs_final"] = client.get("/api/documents").json()
             seen["ready_final"] = client.get("/readyz").json()
             seen["search_final"] = _search(client)
         timing["leftover_upload_files"] = seen["leftover_uploads"]
-        timing["hits_before→after"] = {q: f"{len(seen['search_before'][q])}→{len(ids)}"
-                                       for q, ids in seen["search_after"].items()}
+        timing["hits_before→after"] = {
+            q: f"{len(seen['search_before'][q])}→{len(ids)}" for q, ids in seen["search_after"].items()
+        }
         print(f"\nkill -9 scenario: {timing}")
         return seen
     finally:
@@ -242,7 +270,11 @@ def _ids(docs: list[dict]) -> list[str]:
 def test_documents_unchanged_after_kill(killed):
     assert _ids(killed["docs_after"]) == _ids(killed["docs_before"])
     assert killed["docs_after"] == killed["docs_before"]
-    assert killed["ready_after"]["documents"] == killed["ready_before"]["documents"] == len(killed["docs_before"])
+    assert (
+        killed["ready_after"]["documents"]
+        == killed["ready_before"]["documents"]
+        == len(killed["docs_before"])
+    )
     assert killed["old_job_after"] == 404  # jobs live in memory: the killed one is simply gone
 
 

@@ -17,11 +17,21 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
+]
 
 
 def _free_port() -> int:
@@ -34,13 +44,30 @@ def _free_port() -> int:
 def page_url(sample_corpus, tmp_path_factory):
     port = _free_port()
     log = open(tmp_path_factory.mktemp("streamlit") / "streamlit.log", "wb")  # closed in teardown
-    env = os.environ | {"BUDGETQA_DATA_DIR": str(sample_corpus.root), "HF_HUB_OFFLINE": "1",
-                        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = os.environ | {
+        "BUDGETQA_DATA_DIR": str(sample_corpus.root),
+        "HF_HUB_OFFLINE": "1",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     env.pop("BUDGETQA_API_URL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -88,7 +115,11 @@ def test_a_visitor_asks_follows_up_and_opens_the_basis(page_url, tmp_path):
             page.screenshot(path=str(tmp_path / "3-basis.png"), full_page=True)
         finally:
             browser.close()
-    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["1-answer.png", "2-follow-up.png", "3-basis.png"]
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "1-answer.png",
+        "2-follow-up.png",
+        "3-basis.png",
+    ]
 
 
 def test_the_answer_shows_how_the_question_was_understood(page_url, tmp_path):

@@ -1,4 +1,5 @@
-"""The calculator is exact, accepts how people write numbers, and refuses everything that is not arithmetic."""
+"""The calculator is exact, accepts how people write numbers, and refuses everything that is not
+arithmetic."""
 
 from __future__ import annotations
 
@@ -144,8 +145,8 @@ def test_calculation_error_is_a_value_error():
         "(" * 240 + "1" + ")" * 240,
         "-" * 400 + "1",
         "10000000000 ** 10 * 10000000000 ** 10",
-        "0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10"
-        " * 0.1 ** 10 * 0.1 ** 10",
+        "0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10"
+        " * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10 * 0.1 ** 10",
         "[1,2]",
         "'a'*3",
         "1 if 1 else 2",

@@ -19,16 +19,32 @@ from langchain_core.tools import tool
 
 from assistant.llm import PLACEHOLDER_API_KEY, SYSTEM_PROMPT, LLMSettings, chat_model
 
-ENV_VARS = ("BUDGETQA_LLM_MODEL", "BUDGETQA_LLM_BASE_URL", "BUDGETQA_LLM_API_KEY",
-            "BUDGETQA_LLM_TEMPERATURE", "OPENAI_API_KEY")
+ENV_VARS = (
+    "BUDGETQA_LLM_MODEL",
+    "BUDGETQA_LLM_BASE_URL",
+    "BUDGETQA_LLM_API_KEY",
+    "BUDGETQA_LLM_TEMPERATURE",
+    "OPENAI_API_KEY",
+)
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     """No real configuration, tracing or proxy may leak into these tests."""
-    for name in (*ENV_VARS, "OPENAI_BASE_URL", "OPENAI_API_BASE", "LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2",
-                 "LANGSMITH_GATEWAY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
+    for name in (
+        *ENV_VARS,
+        "OPENAI_BASE_URL",
+        "OPENAI_API_BASE",
+        "LANGSMITH_TRACING",
+        "LANGCHAIN_TRACING_V2",
+        "LANGSMITH_GATEWAY",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -61,7 +77,11 @@ def test_from_env_reads_everything(monkeypatch):
     settings = LLMSettings.from_env()
     assert settings is not None
     assert (settings.model, settings.base_url, settings.temperature, settings.timeout) == (
-        "deepseek-chat", "https://api.deepseek.com/v1", 0.3, 60.0)
+        "deepseek-chat",
+        "https://api.deepseek.com/v1",
+        0.3,
+        60.0,
+    )
     assert settings.api_key.get_secret_value() == "sk-budget"
     assert "sk-budget" not in repr(settings)
 
@@ -84,8 +104,9 @@ def test_from_env_rejects_bad_temperature(monkeypatch):
 
 
 def test_chat_model_carries_the_settings():
-    settings = LLMSettings(model="qwen-plus", base_url="http://127.0.0.1:9/v1", api_key="k", temperature=0.2,
-                           timeout=12)
+    settings = LLMSettings(
+        model="qwen-plus", base_url="http://127.0.0.1:9/v1", api_key="k", temperature=0.2, timeout=12
+    )
     model = chat_model(settings)
     assert model.model_name == "qwen-plus"
     assert model.openai_api_base == "http://127.0.0.1:9/v1"
@@ -95,7 +116,14 @@ def test_chat_model_carries_the_settings():
 
 
 def test_system_prompt_states_the_rules():
-    for phrase in ("部门预算", "万元", "文档中没有这项信息", "预算04表·<项目名>", "calculator", "prompt injection"):
+    for phrase in (
+        "部门预算",
+        "万元",
+        "文档中没有这项信息",
+        "预算04表·<项目名>",
+        "calculator",
+        "prompt injection",
+    ):
         assert phrase in SYSTEM_PROMPT
     assert not re.search(r"\d+\.\d+|\d{3,}", SYSTEM_PROMPT), "no concrete amounts in the prompt"
 
@@ -123,7 +151,9 @@ def test_streaming_sends_proper_chunks():
         first = [chunk for chunk in model.stream("q")]
         second = [chunk for chunk in model.stream("q")]
     call = sum(first[1:], first[0])
-    assert call.tool_calls == [{"name": "add", "args": {"a": "1", "b": "2"}, "id": "call_1", "type": "tool_call"}]
+    assert call.tool_calls == [
+        {"name": "add", "args": {"a": "1", "b": "2"}, "id": "call_1", "type": "tool_call"}
+    ]
     text = sum(second[1:], second[0])
     assert text.content == "3 万元" and len(second) > 2
     assert all(request["stream"] is True for request in fake.requests)
@@ -186,6 +216,9 @@ def test_agent_streams_over_server_sent_events():
     assert [request["stream"] for request in fake.requests] == [True, True]
     tool_results = [message.content for message, _ in events if isinstance(message, ToolMessage)]
     assert tool_results == ["0.75"]
-    text = "".join(message.content for message, meta in events
-                   if meta["langgraph_node"] == "model" and isinstance(message.content, str))
+    text = "".join(
+        message.content
+        for message, meta in events
+        if meta["langgraph_node"] == "model" and isinstance(message.content, str)
+    )
     assert text == "0.75 万元"

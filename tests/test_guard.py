@@ -57,8 +57,13 @@ def test_numbers_written_in_the_question_are_allowed():
 def test_numbers_are_found_anywhere_in_nested_tool_results():
     evidence = [{"measures": [{"value": "440.39", "rows": [1]}], "formula": "159.73 + 200.00 = 359.73"}]
 
-    assert numbers_in(evidence) == {Decimal("440.39"), Decimal("1"), Decimal("159.73"), Decimal("200.00"),
-                                    Decimal("359.73")}
+    assert numbers_in(evidence) == {
+        Decimal("440.39"),
+        Decimal("1"),
+        Decimal("159.73"),
+        Decimal("200.00"),
+        Decimal("359.73"),
+    }
     assert guard("合计359.73万元（159.73 + 200）", evidence) == ("合计359.73万元（159.73 + 200）", [])
 
 

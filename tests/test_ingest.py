@@ -34,7 +34,9 @@ def cli_json(*args: str) -> dict | list:
 
 def test_ingest_reports_the_document(data_dir):
     docs = cli_json("docs", "--data-dir", str(data_dir))
-    assert [(d["department"], d["year"], d["source"]) for d in docs] == [("北京市东城区科学技术和信息化局", 2022, SAMPLE.name)]
+    assert [(d["department"], d["year"], d["source"]) for d in docs] == [
+        ("北京市东城区科学技术和信息化局", 2022, SAMPLE.name)
+    ]
 
 
 def test_reconcile_passes_except_the_sources_own_rounding(data_dir):
@@ -78,7 +80,10 @@ def test_table_13_gives_indicators_with_full_precision_totals(data_dir):
     assert len(totals) == 35
     assert totals["2020年800M政务网运维费"] == "451.170467"
     hotline = [r["cells"] for r in table["rows"] if r["cells"]["项目名称"] == "防疫核酸检测预约热线服务费"]
-    assert any(c["三级指标"] == "电话接通率" and c["性质"] == "≥" and c["指标值"] == "90" and c["度量单位"] == "%" for c in hotline)
+    assert any(
+        c["三级指标"] == "电话接通率" and c["性质"] == "≥" and c["指标值"] == "90" and c["度量单位"] == "%"
+        for c in hotline
+    )
 
 
 def test_search_finds_a_project_by_its_short_name(data_dir):
@@ -147,7 +152,9 @@ def test_pdf_of_the_sample_parses_like_its_text(sample_doc, sample_text, tmp_pat
     doc = parse_file(pdf)
     assert doc.department == sample_doc.department and doc.year == sample_doc.year
     for number, table in sample_doc.tables.items():
-        assert [(r.cells, r.amounts) for r in doc.tables[number].rows] == [(r.cells, r.amounts) for r in table.rows]
+        assert [(r.cells, r.amounts) for r in doc.tables[number].rows] == [
+            (r.cells, r.amounts) for r in table.rows
+        ]
     assert [(p.name, p.total_13, len(p.indicators)) for p in doc.projects] == [
         (p.name, p.total_13, len(p.indicators)) for p in sample_doc.projects
     ]

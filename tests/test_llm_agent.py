@@ -56,12 +56,20 @@ def test_llm_answers_through_the_same_tools_with_sources(llm_assistant):
         value = amounts["measures"][0]["value"]
         return {"content": f"{value}万元（预算04表·{amounts['entity']['name']}）"}
 
-    bot = llm_assistant([
-        _call("resolve", lambda b: {"doc": _doc_id(b), "text": "防疫热线"}),
-        _call("amounts", lambda b: {"doc": _doc_id(b), "kind": "project",
-                                    "key": _tool_results(b)[-1]["mentions"][0]["candidates"][0]["key"]}),
-        final,
-    ])
+    bot = llm_assistant(
+        [
+            _call("resolve", lambda b: {"doc": _doc_id(b), "text": "防疫热线"}),
+            _call(
+                "amounts",
+                lambda b: {
+                    "doc": _doc_id(b),
+                    "kind": "project",
+                    "key": _tool_results(b)[-1]["mentions"][0]["candidates"][0]["key"],
+                },
+            ),
+            final,
+        ]
+    )
     answer = bot.ask("防疫热线花了多少？")
     assert answer.backend == "llm"
     assert (answer.value, answer.unit) == ("128.00", "万元")
@@ -71,10 +79,12 @@ def test_llm_answers_through_the_same_tools_with_sources(llm_assistant):
 
 
 def test_number_guard_removes_a_figure_no_tool_produced(llm_assistant):
-    bot = llm_assistant([
-        _call("resolve", lambda b: {"doc": _doc_id(b), "text": "防疫热线"}),
-        {"content": "大约999万元，比去年多了12.5%。"},
-    ])
+    bot = llm_assistant(
+        [
+            _call("resolve", lambda b: {"doc": _doc_id(b), "text": "防疫热线"}),
+            {"content": "大约999万元，比去年多了12.5%。"},
+        ]
+    )
     answer = bot.ask("防疫热线花了多少？")
     assert "999" not in answer.answer and "12.5" not in answer.answer
     assert answer.answer.count(MARK) == 2
@@ -83,19 +93,23 @@ def test_number_guard_removes_a_figure_no_tool_produced(llm_assistant):
 
 
 def test_llm_refusal_is_marked_refused_without_a_value(llm_assistant):
-    bot = llm_assistant([
-        _call("resolve", lambda b: {"doc": _doc_id(b), "text": "智慧路灯"}),
-        {"content": "文档中没有这项信息。"},
-    ])
+    bot = llm_assistant(
+        [
+            _call("resolve", lambda b: {"doc": _doc_id(b), "text": "智慧路灯"}),
+            {"content": "文档中没有这项信息。"},
+        ]
+    )
     answer = bot.ask("智慧路灯改造项目的预算是多少？")
     assert answer.refused and answer.value is None
 
 
 def test_tool_errors_reach_the_model_as_json(llm_assistant):
-    bot = llm_assistant([
-        _call("calculate", lambda b: {"expression": "1/0"}),
-        {"content": "无法计算。"},
-    ])
+    bot = llm_assistant(
+        [
+            _call("calculate", lambda b: {"expression": "1/0"}),
+            {"content": "无法计算。"},
+        ]
+    )
     answer = bot.ask("1除以0是多少？")
     assert "error" in answer.trace[0].result
     assert "除数为零" in answer.trace[0].result["error"]

@@ -109,9 +109,8 @@ def test_goal_is_rejoined_without_line_breaks(sample_projects):
     projects, _ = sample_projects
     assert projects["区科信局综合性费用"].goal == "信息化规划协调。"
     goal = projects["区科信局法律咨询服务"].goal
-    assert (
-        goal
-        == "为我局提供决策管理法律咨询、审查日常管理法律文件、解答日常管理法律问题、列席会议及出庭等法律服务。"
+    assert goal == (
+        "为我局提供决策管理法律咨询、审查日常管理法律文件、解答日常管理法律问题、列席会议及出庭等法律服务。"
     )
 
 
@@ -279,8 +278,10 @@ def test_merged_level1_cell_is_inherited_from_the_row_above():
 
 
 def test_name_from_04_recovers_a_piece_printed_after_the_amounts():
-    block = EDU_BLOCK.replace("3456-中小学校园安\n全保障经费\n31-部门项目 120.500000 100.000000 20.500000\n保障全区中小学校",
-                              "3456-中小学校园安\n全保障\n31-部门项目 120.500000 100.000000 20.500000\n经费保障全区中小学校")  # fmt: skip
+    block = EDU_BLOCK.replace(
+        "3456-中小学校园安\n全保障经费\n31-部门项目 120.500000 100.000000 20.500000\n保障全区中小学校",
+        "3456-中小学校园安\n全保障\n31-部门项目 120.500000 100.000000 20.500000\n经费保障全区中小学校",
+    )
     [project], _ = _projects(TITLE13 + HEADER + block, ["中小学校园安全保障经费"])
     assert project.name == "中小学校园安全保障经费"
     assert project.goal == "保障全区中小学校园安全。"

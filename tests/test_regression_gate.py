@@ -1,9 +1,10 @@
-"""Regression gate: the offline assistant keeps its measured accuracy on the shipped suites, with no wrong answer.
+"""Regression gate: the offline assistant keeps its measured accuracy on the shipped suites, with no
+wrong answer.
 
 Thresholds sit at or a little under what the project measured when it set them (seed-public
 62/62, sample-colloquial 130/135, punctuation 19/20, variants 70/70, blind-tune 245/258 and
-blind-tune-2 116/120 — questions written blind by people who never read the parser), so a real regression fails
-here while a rewording of one answer does not. A wrong answer (a number or text that is not
+blind-tune-2 116/120 — questions written blind by people who never read the parser), so a real
+regression fails here while a rewording of one answer does not. A wrong answer (a number or text that is not
 the gold) fails on any suite: asking back or refusing is allowed, a wrong figure is not.
 No timing is asserted.
 """
@@ -25,7 +26,11 @@ MULTI_DOCUMENT_GATES = {"variants.jsonl": 1.0, "blind-tune.jsonl": 0.94, "blind-
 
 def check(records, gate: float) -> None:
     summary = summarize(records)
-    failures = [f"{r.outcome} {r.id} {r.question} → {r.answer.answer[:80]} ({r.reason})" for r in records if not r.correct]
+    failures = [
+        f"{r.outcome} {r.id} {r.question} → {r.answer.answer[:80]} ({r.reason})"
+        for r in records
+        if not r.correct
+    ]
     assert summary.wrong == 0, "\n".join(failures)
     assert summary.accuracy >= gate, "\n".join(failures)
 

@@ -30,9 +30,20 @@ SUITE = ROOT / "evals" / "suites" / "sample-colloquial.jsonl"
 SEED = Path("/work/shared/benchmarks/seed-public.jsonl")
 
 
-def q(answer: dict, accept: list | None = None, kind: str = "lookup", question: str = "多少？", **extra) -> dict:
-    return {"id": "t-1", "doc": "000_3d71c1f270c17ec6.txt", "type": kind, "question": question,
-            "answer": answer, "accept": accept or [], "evidence": "test", "history": [], **extra}
+def q(
+    answer: dict, accept: list | None = None, kind: str = "lookup", question: str = "多少？", **extra
+) -> dict:
+    return {
+        "id": "t-1",
+        "doc": "000_3d71c1f270c17ec6.txt",
+        "type": kind,
+        "question": question,
+        "answer": answer,
+        "accept": accept or [],
+        "evidence": "test",
+        "history": [],
+        **extra,
+    }
 
 
 def a(text: str = "", **fields) -> Answer:
@@ -45,28 +56,34 @@ HOTLINE = q({"value": "128.00", "unit": "万元"}, [{"value": "1280000", "unit":
 # -- value / unit ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", [
-    a("防疫热线128万元。", value="128", unit="万元"),
-    a("", value="128.0", unit="万元"),
-    a("", value="1280000", unit="元"),
-    a("", value="1,280,000.00", unit="元"),
-    a("防疫核酸检测预约热线服务费为128.00万元（预算04表）。"),
-    a("折合 1,280,000 元。"),
-    a("约128 万元"),
-    a("共计128万。"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        a("防疫热线128万元。", value="128", unit="万元"),
+        a("", value="128.0", unit="万元"),
+        a("", value="1280000", unit="元"),
+        a("", value="1,280,000.00", unit="元"),
+        a("防疫核酸检测预约热线服务费为128.00万元（预算04表）。"),
+        a("折合 1,280,000 元。"),
+        a("约128 万元"),
+        a("共计128万。"),
+    ],
+)
 def test_value_in_the_gold_unit_or_converted_is_correct(answer):
     assert score(HOTLINE, answer).correct
 
 
-@pytest.mark.parametrize("answer", [
-    a("", value="128.01", unit="万元"),
-    a("", value="128", unit="元"),
-    a("防疫热线12.8万元。"),
-    a("防疫热线1280万元。"),
-    a("预算04表第128行。"),
-    a("预算为128.00"),  # no unit
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        a("", value="128.01", unit="万元"),
+        a("", value="128", unit="元"),
+        a("防疫热线12.8万元。"),
+        a("防疫热线1280万元。"),
+        a("预算04表第128行。"),
+        a("预算为128.00"),  # no unit
+    ],
+)
 def test_other_numbers_or_units_are_wrong(answer):
     verdict = score(HOTLINE, answer)
     assert not verdict.correct
@@ -135,7 +152,11 @@ def test_a_unit_that_goes_on_is_a_different_unit():
     assert not score(times, a("应急演练 ＝ 6 次/年。")).correct
     sets = q({"value": "87", "unit": "台", "operator": "="}, kind="indicator")
     assert not score(sets, a("云平台各类服务器 ＝ 87 台（套）。")).correct
-    printed = q({"value": "87", "unit": "台（套）", "operator": "="}, [{"value": "87", "unit": "台"}], kind="indicator")
+    printed = q(
+        {"value": "87", "unit": "台（套）", "operator": "="},
+        [{"value": "87", "unit": "台"}],
+        kind="indicator",
+    )
     assert score(printed, a("云平台各类服务器 ＝ 87 台（套）。")).correct
     assert score(printed, a("云平台各类服务器共87台。")).correct
 
@@ -159,37 +180,43 @@ LINES = q({"value": "1017", "unit": "条", "operator": "="}, kind="indicator")
 HOUR = q({"value": "1", "unit": "小时", "operator": "≤"}, kind="indicator")
 
 
-@pytest.mark.parametrize("gold, answer", [
-    (RATE, a("", value="90", unit="%", operator="≥")),
-    (RATE, a("", value="90", unit="%", operator=">=")),
-    (RATE, a("电话接通率 ≥ 90 %（预算13表）。")),
-    (RATE, a("电话接通率≥90%。")),
-    (RATE, a("电话接通率不低于90%。")),
-    (RATE, a("要求达到90%以上。")),
-    (LINES, a("", value="1017", unit="条", operator="＝")),
-    (LINES, a("", value="1017", unit="条", operator="==")),
-    (LINES, a("", value="1017", unit="条", operator="=")),
-    (LINES, a("线路租用 ＝ 1017 条。")),
-    (LINES, a("线路租用数量为1017条。")),  # a plain target states equality
-    (HOUR, a("", value="1", unit="小时", operator="<=")),
-    (HOUR, a("1级故障响应时间 ≤ 1 小时。")),
-    (HOUR, a("要求1小时以内响应。")),
-    (HOUR, a("响应时间不超过1小时。")),
-])
+@pytest.mark.parametrize(
+    "gold, answer",
+    [
+        (RATE, a("", value="90", unit="%", operator="≥")),
+        (RATE, a("", value="90", unit="%", operator=">=")),
+        (RATE, a("电话接通率 ≥ 90 %（预算13表）。")),
+        (RATE, a("电话接通率≥90%。")),
+        (RATE, a("电话接通率不低于90%。")),
+        (RATE, a("要求达到90%以上。")),
+        (LINES, a("", value="1017", unit="条", operator="＝")),
+        (LINES, a("", value="1017", unit="条", operator="==")),
+        (LINES, a("", value="1017", unit="条", operator="=")),
+        (LINES, a("线路租用 ＝ 1017 条。")),
+        (LINES, a("线路租用数量为1017条。")),  # a plain target states equality
+        (HOUR, a("", value="1", unit="小时", operator="<=")),
+        (HOUR, a("1级故障响应时间 ≤ 1 小时。")),
+        (HOUR, a("要求1小时以内响应。")),
+        (HOUR, a("响应时间不超过1小时。")),
+    ],
+)
 def test_indicator_operator_forms(gold, answer):
     assert score(gold, answer).correct, score(gold, answer).reason
 
 
-@pytest.mark.parametrize("gold, answer", [
-    (RATE, a("", value="90", unit="%", operator="≤")),
-    (RATE, a("", value="90", unit="%")),  # no operator anywhere means =
-    (RATE, a("电话接通率为90%。")),
-    (RATE, a("", value="95", unit="%", operator="≥")),
-    (LINES, a("", value="1017", unit="条", operator="≥")),
-    (LINES, a("至少1017条。")),
-    (LINES, a("", value="1017", unit="个", operator="=")),
-    (HOUR, a("响应时间 ≥ 1 小时。")),
-])
+@pytest.mark.parametrize(
+    "gold, answer",
+    [
+        (RATE, a("", value="90", unit="%", operator="≤")),
+        (RATE, a("", value="90", unit="%")),  # no operator anywhere means =
+        (RATE, a("电话接通率为90%。")),
+        (RATE, a("", value="95", unit="%", operator="≥")),
+        (LINES, a("", value="1017", unit="条", operator="≥")),
+        (LINES, a("至少1017条。")),
+        (LINES, a("", value="1017", unit="个", operator="=")),
+        (HOUR, a("响应时间 ≥ 1 小时。")),
+    ],
+)
 def test_indicator_needs_value_unit_and_operator(gold, answer):
     verdict = score(gold, answer)
     assert not verdict.correct
@@ -201,7 +228,9 @@ def test_indicator_operator_in_the_field_wins_over_the_text():
 
 
 def test_indicator_accept_entry_inherits_the_operator():
-    gold = q({"value": "3", "unit": "人数", "operator": "="}, [{"value": "3", "unit": "人"}], kind="indicator")
+    gold = q(
+        {"value": "3", "unit": "人数", "operator": "="}, [{"value": "3", "unit": "人"}], kind="indicator"
+    )
     assert score(gold, a("话务服务人员 ＝ 3 人。")).correct
     assert not score(gold, a("话务服务人员不少于3人。")).correct
 
@@ -236,14 +265,29 @@ def test_text_is_lenient_on_quote_styles_only():
 # -- rank -----------------------------------------------------------------------------------
 
 
-TOP3 = q({"must_contain": ["全区线路租用服务", "2020年800M政务网运维费", "东城区电子政务专网及机房平台运维服务项目"],
-          "ordered": True, "values": [{"value": "487.41", "unit": "万元"}, {"value": "451.17", "unit": "万元"},
-                                      {"value": "329.30", "unit": "万元"}]}, kind="rank")
+TOP3 = q(
+    {
+        "must_contain": [
+            "全区线路租用服务",
+            "2020年800M政务网运维费",
+            "东城区电子政务专网及机房平台运维服务项目",
+        ],
+        "ordered": True,
+        "values": [
+            {"value": "487.41", "unit": "万元"},
+            {"value": "451.17", "unit": "万元"},
+            {"value": "329.30", "unit": "万元"},
+        ],
+    },
+    kind="rank",
+)
 
 
 def test_ordered_rank_in_order_is_correct_and_reports_values():
-    text = ("前三名：1. 全区线路租用服务 487.41万元；2. 2020年800M政务网运维费 451.17万元；"
-            "3. 东城区电子政务专网及机房平台运维服务项目 329.30万元。")
+    text = (
+        "前三名：1. 全区线路租用服务 487.41万元；2. 2020年800M政务网运维费 451.17万元；"
+        "3. 东城区电子政务专网及机房平台运维服务项目 329.30万元。"
+    )
     verdict = score(TOP3, a(text))
     assert verdict.correct and verdict.values_stated is True
 
@@ -259,8 +303,11 @@ def test_rank_values_are_reported_not_required():
     text = "全区线路租用服务、2020年800M政务网运维费、东城区电子政务专网及机房平台运维服务项目"
     verdict = score(TOP3, a(text))
     assert verdict.correct and verdict.values_stated is False
-    items = [Item(name="x", value="4874100", unit="元"), Item(name="y", value="451.17", unit="万元"),
-             Item(name="z", value="329.3", unit="万元")]
+    items = [
+        Item(name="x", value="4874100", unit="元"),
+        Item(name="y", value="451.17", unit="万元"),
+        Item(name="z", value="329.3", unit="万元"),
+    ]
     assert score(TOP3, a(text, items=items)).values_stated is True
 
 
@@ -281,25 +328,35 @@ def test_rank_names_must_be_in_the_text_not_only_in_items():
 Y2023 = q({"refuse": True}, kind="unanswerable", question="2023年科信局的部门预算总额是多少？")
 
 
-@pytest.mark.parametrize("answer", [
-    a("文档中没有2023年的预算数据。", refused=True),
-    a("文档中没有2023年的预算数据。"),
-    a("本文件未披露该信息。"),
-    a("预算04表中没有该项目的相关信息。"),
-    a("", refused=True),
-    a("文档中没有2023年的数据，已载入的是2022年的预算。", refused=True),  # naming the loaded year gives no figure
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        a("文档中没有2023年的预算数据。", refused=True),
+        a("文档中没有2023年的预算数据。"),
+        a("本文件未披露该信息。"),
+        a("预算04表中没有该项目的相关信息。"),
+        a("", refused=True),
+        a(
+            "文档中没有2023年的数据，已载入的是2022年的预算。", refused=True
+        ),  # naming the loaded year gives no figure
+    ],
+)
 def test_refusals_without_numbers_are_correct(answer):
     assert score(Y2023, answer).correct, score(Y2023, answer).reason
 
 
-@pytest.mark.parametrize("answer", [
-    a("文档中没有2023年数据，2022年预算为6458.43万元。", refused=True),
-    a("文档中没有2023年的数据，但有2022的。", refused=True),  # 2022 is not in the question, nor written as a year
-    a("", refused=True, value="6458.43", unit="万元"),
-    a("2023年预算为6458.43万元。"),
-    a("预算总额不详。"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        a("文档中没有2023年数据，2022年预算为6458.43万元。", refused=True),
+        a(
+            "文档中没有2023年的数据，但有2022的。", refused=True
+        ),  # 2022 is not in the question, nor written as a year
+        a("", refused=True, value="6458.43", unit="万元"),
+        a("2023年预算为6458.43万元。"),
+        a("预算总额不详。"),
+    ],
+)
 def test_refusals_with_a_stray_number_or_no_refusal_fail(answer):
     verdict = score(Y2023, answer)
     assert not verdict.correct
@@ -309,49 +366,74 @@ def test_refusals_with_a_stray_number_or_no_refusal_fail(answer):
 # -- outcomes: correct, wrong, refused, clarified ---------------------------------------------
 
 
-HOTLINES = [Candidate(name="防疫热线服务", kind="project", key="p1"), Candidate(name="防疫热线运维", kind="project", key="p2")]
-DOCS = [Candidate(name="科信局2022年", kind="document", key="d1"), Candidate(name="科信局2024年", kind="document", key="d2")]
+HOTLINES = [
+    Candidate(name="防疫热线服务", kind="project", key="p1"),
+    Candidate(name="防疫热线运维", kind="project", key="p2"),
+]
+DOCS = [
+    Candidate(name="科信局2022年", kind="document", key="d1"),
+    Candidate(name="科信局2024年", kind="document", key="d2"),
+]
 
 
-@pytest.mark.parametrize("gold, answer, expected", [
-    # correct
-    (HOTLINE, a("防疫热线128万元。", value="128", unit="万元"), "correct"),
-    (Y2023, a("文档中没有2023年的预算数据。", refused=True), "correct"),
-    (REASON, a("紧日子，厉行节约，压缩信息化项目支出经费。"), "correct"),
-    # wrong: a value or text that is not the gold
-    (HOTLINE, a("", value="128.01", unit="万元"), "wrong"),
-    (HOTLINE, a("防疫热线12.8万元。"), "wrong"),
-    (HOTLINE, a("预算为128.00"), "wrong"),
-    (HOTLINE, a("热线服务费的安排比较充足。"), "wrong"),
-    (HOTLINE, a("文档中没有这项信息。", refused=True, value="128.01", unit="万元"), "wrong"),
-    (HOTLINE, a("“热线”可能指两个项目，先按第一个：128.01万元？", value="128.01", unit="万元",
-                candidates=HOTLINES), "wrong"),
-    (REASON, a("贯彻落实过“紧日子”的要求，厉行节约。"), "wrong"),
-    (TOP3, a("全区线路租用服务、2020年800M政务网运维费"), "wrong"),
-    # wrong: a number given to an unanswerable question
-    (Y2023, a("", value="6458.43", unit="万元"), "wrong"),
-    (Y2023, a("2023年预算为6458.43万元。"), "wrong"),
-    (Y2023, a("", refused=True, value="6458.43", unit="万元"), "wrong"),
-    (Y2023, a("文档中没有2023年数据，2022年预算为6458.43万元。", refused=True), "wrong"),
-    (Y2023, a("预算总额不详。"), "wrong"),
-    # refused: says the document lacks it, gives no value
-    (HOTLINE, a("文档中没有这项信息。", refused=True), "refused"),
-    (HOTLINE, a("", refused=True), "refused"),
-    (HOTLINE, a("预算04表中没有该项目的相关信息。"), "refused"),
-    (REASON, a("文档中没有说明原因。"), "refused"),
-    (TOP3, a("文档中没有这项信息。", refused=True), "refused"),
-    # clarified: asks back (candidates, or a question in the text), gives no value
-    (HOTLINE, a("“热线”可能指：“防疫热线服务”、“防疫热线运维”。请问您问的是哪一个？", candidates=HOTLINES), "clarified"),
-    (HOTLINE, a("已载入多份预算，请指明是哪一份：科信局2022年（d1）、科信局2024年（d2）。", candidates=DOCS), "clarified"),
-    (HOTLINE, a("", candidates=HOTLINES), "clarified"),
-    (HOTLINE, a("您问的是哪个热线项目？"), "clarified"),
-    (HOTLINE, a("您问的是哪个热线项目?  "), "clarified"),
-    (HOTLINE, a("请问是防疫热线服务还是防疫热线运维"), "clarified"),
-    (HOTLINE, a("您是指防疫热线服务吗"), "clarified"),
-    (HOTLINE, a("请指明预算年度"), "clarified"),
-    (REASON, a("您想了解哪一份预算的说明"), "clarified"),
-    (Y2023, a("请问您问的是哪个部门？", candidates=DOCS), "clarified"),
-])
+@pytest.mark.parametrize(
+    "gold, answer, expected",
+    [
+        # correct
+        (HOTLINE, a("防疫热线128万元。", value="128", unit="万元"), "correct"),
+        (Y2023, a("文档中没有2023年的预算数据。", refused=True), "correct"),
+        (REASON, a("紧日子，厉行节约，压缩信息化项目支出经费。"), "correct"),
+        # wrong: a value or text that is not the gold
+        (HOTLINE, a("", value="128.01", unit="万元"), "wrong"),
+        (HOTLINE, a("防疫热线12.8万元。"), "wrong"),
+        (HOTLINE, a("预算为128.00"), "wrong"),
+        (HOTLINE, a("热线服务费的安排比较充足。"), "wrong"),
+        (HOTLINE, a("文档中没有这项信息。", refused=True, value="128.01", unit="万元"), "wrong"),
+        (
+            HOTLINE,
+            a(
+                "“热线”可能指两个项目，先按第一个：128.01万元？",
+                value="128.01",
+                unit="万元",
+                candidates=HOTLINES,
+            ),
+            "wrong",
+        ),
+        (REASON, a("贯彻落实过“紧日子”的要求，厉行节约。"), "wrong"),
+        (TOP3, a("全区线路租用服务、2020年800M政务网运维费"), "wrong"),
+        # wrong: a number given to an unanswerable question
+        (Y2023, a("", value="6458.43", unit="万元"), "wrong"),
+        (Y2023, a("2023年预算为6458.43万元。"), "wrong"),
+        (Y2023, a("", refused=True, value="6458.43", unit="万元"), "wrong"),
+        (Y2023, a("文档中没有2023年数据，2022年预算为6458.43万元。", refused=True), "wrong"),
+        (Y2023, a("预算总额不详。"), "wrong"),
+        # refused: says the document lacks it, gives no value
+        (HOTLINE, a("文档中没有这项信息。", refused=True), "refused"),
+        (HOTLINE, a("", refused=True), "refused"),
+        (HOTLINE, a("预算04表中没有该项目的相关信息。"), "refused"),
+        (REASON, a("文档中没有说明原因。"), "refused"),
+        (TOP3, a("文档中没有这项信息。", refused=True), "refused"),
+        # clarified: asks back (candidates, or a question in the text), gives no value
+        (
+            HOTLINE,
+            a("“热线”可能指：“防疫热线服务”、“防疫热线运维”。请问您问的是哪一个？", candidates=HOTLINES),
+            "clarified",
+        ),
+        (
+            HOTLINE,
+            a("已载入多份预算，请指明是哪一份：科信局2022年（d1）、科信局2024年（d2）。", candidates=DOCS),
+            "clarified",
+        ),
+        (HOTLINE, a("", candidates=HOTLINES), "clarified"),
+        (HOTLINE, a("您问的是哪个热线项目？"), "clarified"),
+        (HOTLINE, a("您问的是哪个热线项目?  "), "clarified"),
+        (HOTLINE, a("请问是防疫热线服务还是防疫热线运维"), "clarified"),
+        (HOTLINE, a("您是指防疫热线服务吗"), "clarified"),
+        (HOTLINE, a("请指明预算年度"), "clarified"),
+        (REASON, a("您想了解哪一份预算的说明"), "clarified"),
+        (Y2023, a("请问您问的是哪个部门？", candidates=DOCS), "clarified"),
+    ],
+)
 def test_every_verdict_has_an_outcome(gold, answer, expected):
     verdict = score(gold, answer)
     assert verdict.outcome == expected, verdict
@@ -362,12 +444,20 @@ def test_every_verdict_has_an_outcome(gold, answer, expected):
 def test_refusal_decides_over_asking_back():
     """The refused flag first, then candidates, then the refusal sentence, then a question in the text."""
     assert score(HOTLINE, a("请问您是指哪一个？", refused=True, candidates=HOTLINES)).outcome == "refused"
-    assert score(HOTLINE, a("文档中没有这项信息。请问您是指哪一个？", candidates=HOTLINES)).outcome == "clarified"
+    assert (
+        score(HOTLINE, a("文档中没有这项信息。请问您是指哪一个？", candidates=HOTLINES)).outcome
+        == "clarified"
+    )
     assert score(HOTLINE, a("文档中没有这项信息。还有其他问题吗？")).outcome == "refused"
 
 
 def test_outcome_of_a_dict_answer():
-    assert score(HOTLINE, {"answer": "您问的是哪一个？", "candidates": [c.model_dump() for c in HOTLINES]}).outcome == "clarified"
+    assert (
+        score(
+            HOTLINE, {"answer": "您问的是哪一个？", "candidates": [c.model_dump() for c in HOTLINES]}
+        ).outcome
+        == "clarified"
+    )
     assert score(HOTLINE, {"answer": "没有相关数据", "refused": True}).outcome == "refused"
     assert score(HOTLINE, {"answer": "", "value": "1", "unit": "万元"}).outcome == "wrong"
 
@@ -396,8 +486,10 @@ def test_score_outcome_agrees_with_correct():
 
 def write(tmp_path: Path, lines: list) -> Path:
     path = tmp_path / "suite.jsonl"
-    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -406,18 +498,24 @@ def test_load_suite_reads_valid_lines(tmp_path):
     assert [x["id"] for x in load_suite(path)] == ["t-1", "t-2"]
 
 
-@pytest.mark.parametrize("broken, message", [
-    ({k: v for k, v in HOTLINE.items() if k != "evidence"}, "evidence"),
-    ({**HOTLINE, "type": "guess"}, "unknown type"),
-    ({**HOTLINE, "answer": {"value": "1,280", "unit": "万元"}}, "plain decimal"),
-    ({**HOTLINE, "answer": {"value": "abc", "unit": "万元"}}, "plain decimal"),
-    ({**RATE, "answer": {"value": "90", "unit": "%", "operator": "≈"}}, "operator"),
-    ({**HOTLINE, "type": "multi_turn"}, "history"),
-    ({**HOTLINE, "history": [{"role": "bot", "content": "x"}]}, "history[0]"),
-    ({**HOTLINE, "type": "unanswerable"}, "cannot have"),
-    ({**REASON, "accept": [{"value": "1", "unit": "个"}]}, "accept"),
-    ({**TOP3, "answer": {**TOP3["answer"], "values": [{"value": "1", "unit": "万元"}]}}, "one amount per item"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ({k: v for k, v in HOTLINE.items() if k != "evidence"}, "evidence"),
+        ({**HOTLINE, "type": "guess"}, "unknown type"),
+        ({**HOTLINE, "answer": {"value": "1,280", "unit": "万元"}}, "plain decimal"),
+        ({**HOTLINE, "answer": {"value": "abc", "unit": "万元"}}, "plain decimal"),
+        ({**RATE, "answer": {"value": "90", "unit": "%", "operator": "≈"}}, "operator"),
+        ({**HOTLINE, "type": "multi_turn"}, "history"),
+        ({**HOTLINE, "history": [{"role": "bot", "content": "x"}]}, "history[0]"),
+        ({**HOTLINE, "type": "unanswerable"}, "cannot have"),
+        ({**REASON, "accept": [{"value": "1", "unit": "个"}]}, "accept"),
+        (
+            {**TOP3, "answer": {**TOP3["answer"], "values": [{"value": "1", "unit": "万元"}]}},
+            "one amount per item",
+        ),
+    ],
+)
 def test_load_suite_names_the_line_and_the_problem(tmp_path, broken, message):
     path = write(tmp_path, [{**HOTLINE, "id": "ok"}, broken])
     with pytest.raises(SuiteError) as info:
@@ -444,7 +542,12 @@ def echo(gold: dict) -> Answer:
         return a("文档中没有这方面的信息。", refused=True)
     if "must_contain" in gold:
         return a("；".join(gold["must_contain"]))
-    return a(f"{gold['value']}{gold['unit']}", value=gold["value"], unit=gold["unit"], operator=gold.get("operator"))
+    return a(
+        f"{gold['value']}{gold['unit']}",
+        value=gold["value"],
+        unit=gold["unit"],
+        operator=gold.get("operator"),
+    )
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="shared seed benchmark not mounted")
@@ -464,5 +567,7 @@ def test_the_colloquial_suite_loads_and_its_golds_score_correct():
         verdict = score(question, echo(question["answer"]))
         assert verdict.correct and verdict.outcome == "correct", (question["id"], verdict.reason)
         for extra in question["accept"]:
-            assert score(question, a("", value=extra["value"], unit=extra["unit"],
-                                     operator=question["answer"].get("operator"))).correct
+            assert score(
+                question,
+                a("", value=extra["value"], unit=extra["unit"], operator=question["answer"].get("operator")),
+            ).correct

@@ -36,7 +36,11 @@ def test_wrapped_unit_name_is_rejoined(sample_doc):
 
 
 def test_blank_columns_are_assigned_from_the_projects(sample_doc):
-    rows = {(r.cells["功能分类科目编码"], r.cells["部门经济分类编码"]): r for r in sample_doc.tables["03"].data_rows if r.cells["功能分类科目编码"] != "2080505"}
+    rows = {
+        (r.cells["功能分类科目编码"], r.cells["部门经济分类编码"]): r
+        for r in sample_doc.tables["03"].data_rows
+        if r.cells["功能分类科目编码"] != "2080505"
+    }
     assert rows[("2060101", "30101")].amounts == {"合计": D("102.59"), "基本支出": D("102.59")}
     assert rows[("2060702", "30299")].amounts == {"合计": D("200.00"), "项目支出": D("200.00")}
     table = sample_doc.tables["03"]
@@ -51,9 +55,17 @@ def test_function_name_wrapped_before_the_codes_is_rejoined(sample_doc):
 
 
 def test_expenditure_by_unit_splits_personnel_public_and_project(sample_doc):
-    rows = {(r.cells["单位编码"], r.cells["功能分类科目编码"]): r.amounts for r in sample_doc.tables["07"].data_rows}
+    rows = {
+        (r.cells["单位编码"], r.cells["功能分类科目编码"]): r.amounts
+        for r in sample_doc.tables["07"].data_rows
+    }
     assert len(rows) == 17
-    assert rows[("025001", "2080501")] == {"合计": D("15.53"), "基本支出": D("15.53"), "人员经费": D("13.10"), "公用经费": D("2.43")}
+    assert rows[("025001", "2080501")] == {
+        "合计": D("15.53"),
+        "基本支出": D("15.53"),
+        "人员经费": D("13.10"),
+        "公用经费": D("2.43"),
+    }
     assert rows[("025001", "2069999")]["项目支出"] == D("4634.45")
     assert "基本支出" not in rows[("025001", "2069999")]
     assert rows[("025003", "2210201")] == {"合计": D("53.97"), "基本支出": D("53.97"), "人员经费": D("53.97")}
@@ -135,7 +147,9 @@ def test_solver_uses_hints_when_numbers_alone_are_ambiguous():
     columns = SPECS["07"].measures
     identities = SPECS["07"].identities
     basic = assign([D("5"), D("5"), D("5")], columns, identities)
-    project = assign([D("5"), D("5"), D("5")], columns, identities, {"项目支出": D("5"), "扣除基建项目后预算数": D("5")})
+    project = assign(
+        [D("5"), D("5"), D("5")], columns, identities, {"项目支出": D("5"), "扣除基建项目后预算数": D("5")}
+    )
     assert basic == {"合计": D("5"), "基本支出": D("5"), "人员经费": D("5")}
     assert project == {"合计": D("5"), "项目支出": D("5"), "扣除基建项目后预算数": D("5")}
 
@@ -155,7 +169,11 @@ def test_a_row_spanning_a_page_break_keeps_its_source_lines():
         ]
     )
     part = split_parts(drop_page_numbers(split_lines(text)))[0]
-    table, gaps = parse_rows(part, SPECS["08"], lambda c: {"人员经费": D(0)} if c["部门经济分类编码"].startswith("302") else {"公用经费": D(0)})
+    table, gaps = parse_rows(
+        part,
+        SPECS["08"],
+        lambda c: {"人员经费": D(0)} if c["部门经济分类编码"].startswith("302") else {"公用经费": D(0)},
+    )
     assert gaps == []
     assert [(r.row_no, r.amounts, r.line_start) for r in table.data_rows] == [
         (1, {"合计": D("1000.50"), "人员经费": D("1000.50")}, 5),

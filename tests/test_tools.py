@@ -59,8 +59,13 @@ def assert_passage_sources(sources: list[dict], doc: str) -> None:
 def test_resolve_finds_the_hotline_project_from_an_informal_name(box, doc):
     result = box.resolve(doc, "防疫热线")
 
-    assert top(result) == {"kind": "project", "key": HOTLINE, "name": HOTLINE, "score": top(result)["score"],
-                           "full": False}
+    assert top(result) == {
+        "kind": "project",
+        "key": HOTLINE,
+        "name": HOTLINE,
+        "score": top(result)["score"],
+        "full": False,
+    }
     assert result["mentions"][0]["text"] == "防疫热线"
     assert result["leftover"] == ""
 
@@ -68,14 +73,21 @@ def test_resolve_finds_the_hotline_project_from_an_informal_name(box, doc):
 def test_resolve_finds_the_unit_from_its_short_name(box, doc):
     candidate = top(box.resolve(doc, "信息中心"))
 
-    assert (candidate["kind"], candidate["key"], candidate["name"]) == ("unit", INFO_CENTRE, "北京市东城区信息中心")
+    assert (candidate["kind"], candidate["key"], candidate["name"]) == (
+        "unit",
+        INFO_CENTRE,
+        "北京市东城区信息中心",
+    )
 
 
 def test_resolve_finds_the_department_from_its_abbreviation(box, doc):
     candidate = top(box.resolve(doc, "科信局"))
 
     assert (candidate["kind"], candidate["key"], candidate["name"]) == (
-        "department", "department", "北京市东城区科学技术和信息化局")
+        "department",
+        "department",
+        "北京市东城区科学技术和信息化局",
+    )
 
 
 def test_resolve_expands_colloquial_car_words_to_the_three_public_item(box, doc):
@@ -164,8 +176,9 @@ def test_aggregate_sums_projects_whose_name_contains_a_word_and_shows_the_formul
 
     assert result["value"] == "1688.84"
     assert result["unit"] == "万元"
-    assert result["formula"] == ("329.30 + 318.28 + 148.24 + 225.78 + 29.63 + 177.36 + 9.08 + 451.17"
-                                 " = 1688.84")
+    assert result["formula"] == (
+        "329.30 + 318.28 + 148.24 + 225.78 + 29.63 + 177.36 + 9.08 + 451.17 = 1688.84"
+    )
     assert len(result["items"]) == 8
     assert all("运维" in i["name"] for i in result["items"])
     assert_table_sources(result["sources"], doc, "04")
@@ -184,8 +197,11 @@ def test_aggregate_counts_purchased_services_of_one_catalogue_class(box, doc):
 
     assert result["value"] == "5"
     assert {i["name"] for i in result["items"]} == {
-        LINES, "安全运行维护", "东城区电子政务专网及机房平台运维服务项目",
-        "东城区电子政务技术支持服务相关系统软硬件运维项目", "东城区电子政务运维管理服务项目",
+        LINES,
+        "安全运行维护",
+        "东城区电子政务专网及机房平台运维服务项目",
+        "东城区电子政务技术支持服务相关系统软硬件运维项目",
+        "东城区电子政务运维管理服务项目",
     }
     assert_table_sources(result["sources"], doc, "12")
 
@@ -213,14 +229,18 @@ def test_aggregate_bottom_two_lists_the_smallest_projects(box, doc):
     result = box.aggregate(doc, "04", op="bottom", n=2)
 
     assert [(i["name"], i["value"]) for i in result["items"]] == [
-        ("区科信局交流培训经费", "3.15"), ("区科信局法律咨询服务", "9.00")]
+        ("区科信局交流培训经费", "3.15"),
+        ("区科信局法律咨询服务", "9.00"),
+    ]
 
 
 def test_aggregate_groups_table_07_by_item_level_function_subject(box, doc):
     result = box.aggregate(doc, "07", op="max", group_by="function", level=7)
 
     assert result["value"] == "4634.45"
-    assert [(i["name"], i["key"], i["value"]) for i in result["items"]] == [("其他科学技术支出", "2069999", "4634.45")]
+    assert [(i["name"], i["key"], i["value"]) for i in result["items"]] == [
+        ("其他科学技术支出", "2069999", "4634.45")
+    ]
     assert_table_sources(result["sources"], doc, "07")
 
 
@@ -233,8 +253,9 @@ def test_aggregate_average_is_rounded_to_the_cent(box, doc):
 def test_aggregate_average_formula_shows_the_division(box, doc):
     result = box.aggregate(doc, "04", op="avg", filters={"name_contains": "运维"})
 
-    assert result["formula"] == ("(329.30 + 318.28 + 148.24 + 225.78 + 29.63 + 177.36 + 9.08 + 451.17) / 8"
-                                 " = 211.11")
+    assert result["formula"] == (
+        "(329.30 + 318.28 + 148.24 + 225.78 + 29.63 + 177.36 + 9.08 + 451.17) / 8 = 211.11"
+    )
 
 
 def test_aggregate_sum_keeps_the_cents_of_a_round_total(box, doc):
@@ -267,7 +288,11 @@ def test_change_derives_the_previous_years_amount_exactly(box, doc):
     result = box.change(doc, "一般公共预算当年拨款")
 
     assert (result["year"], result["amount"], result["change"], result["direction"]) == (
-        2022, "6458.43", "-1133.94", "减少")
+        2022,
+        "6458.43",
+        "-1133.94",
+        "减少",
+    )
     assert (result["previous_year"], result["previous"]) == (2021, "7592.37")
     assert result["formula"] == "6458.43 - (-1133.94) = 7592.37"
     assert "紧日子" in result["reason"]
@@ -284,7 +309,12 @@ def test_fact_returns_what_the_narrative_says_about_a_subject(box, doc):
     result = box.fact(doc, "住房公积金")
 
     (fact,) = result["facts"]
-    assert (fact["amount"], fact["change"], fact["change_pct"], fact["reason"]) == ("111.01", "29.15", "35.61", "人员增加")
+    assert (fact["amount"], fact["change"], fact["change_pct"], fact["reason"]) == (
+        "111.01",
+        "29.15",
+        "35.61",
+        "人员增加",
+    )
     assert_passage_sources(result["sources"], doc)
 
 
@@ -306,7 +336,12 @@ def test_indicators_put_the_best_match_for_the_query_first(box, doc):
 
     best = result["indicators"][0]
     assert (best["project"], best["name"], best["operator"], best["value"], best["unit"]) == (
-        HOTLINE, "电话接通率", "≥", "90", "%")
+        HOTLINE,
+        "电话接通率",
+        "≥",
+        "90",
+        "%",
+    )
     assert best["level2"] == "质量指标"
     assert best["source"]["table"] == "13"
     assert result["sources"][0]["label"] == f"预算13表·{HOTLINE}·电话接通率"
@@ -321,7 +356,12 @@ def test_indicators_normalise_the_fullwidth_equals_operator(box, doc):
 def test_indicators_without_a_project_search_every_project(box, doc):
     best = box.indicators(doc, None, "律师工作日")["indicators"][0]
 
-    assert (best["project"], best["operator"], best["value"], best["unit"]) == ("区科信局法律咨询服务", "≥", "251", "天")
+    assert (best["project"], best["operator"], best["value"], best["unit"]) == (
+        "区科信局法律咨询服务",
+        "≥",
+        "251",
+        "天",
+    )
 
 
 def test_indicators_of_an_unknown_project_raise_a_tool_error(box, doc):
@@ -359,7 +399,11 @@ def test_search_returns_passages_with_their_best_sentences_and_sources(box, doc)
 
 
 def test_calculate_is_exact_decimal_arithmetic(box):
-    assert box.calculate("487.41 - 284.60") == {"expression": "487.41 - 284.60", "value": "202.81", "sources": []}
+    assert box.calculate("487.41 - 284.60") == {
+        "expression": "487.41 - 284.60",
+        "value": "202.81",
+        "sources": [],
+    }
     assert box.calculate("0.1 + 0.2")["value"] == "0.3"
     assert box.calculate("284.60 * 10000")["value"] == "2846000"
 
@@ -388,7 +432,11 @@ def test_calculate_refuses_anything_but_arithmetic(box):
         ("amounts", {"kind": "project", "key": INTERNET}, ("table", {"04", "12"})),
         ("amounts", {"kind": "unit", "key": INFO_CENTRE}, ("table", {"02", "07"})),
         ("aggregate", {"table": "12", "op": "max"}, ("table", {"12"})),
-        ("aggregate", {"table": "07", "op": "top", "n": 2, "group_by": "function", "level": 7}, ("table", {"07"})),
+        (
+            "aggregate",
+            {"table": "07", "op": "top", "n": 2, "group_by": "function", "level": 7},
+            ("table", {"07"}),
+        ),
         ("indicators", {"project": HOTLINE, "query": "接通率"}, ("table", {"13"})),
         ("change", {"subject": "行政运行"}, ("passage", None)),
         ("fact", {"subject": "购房补贴"}, ("passage", None)),
@@ -396,8 +444,9 @@ def test_calculate_refuses_anything_but_arithmetic(box):
         ("search", {"query": "住房公积金增长的原因", "kind": "narrative"}, ("passage", None)),
     ],
 )
-def test_every_result_that_reads_the_document_cites_document_and_table_row_or_section(box, doc, tool, kwargs,
-                                                                                       expected):
+def test_every_result_that_reads_the_document_cites_document_and_table_row_or_section(
+    box, doc, tool, kwargs, expected
+):
     result = getattr(box, tool)(doc=doc, **kwargs)
 
     kind, tables = expected
@@ -432,21 +481,40 @@ def tools(box) -> dict:
 
 
 def test_langchain_tools_offer_every_tool(tools):
-    assert set(tools) == {"resolve", "amounts", "aggregate", "change", "fact", "counts", "indicators", "define",
-                          "search", "calculate"}
+    assert set(tools) == {
+        "resolve",
+        "amounts",
+        "aggregate",
+        "change",
+        "fact",
+        "counts",
+        "indicators",
+        "define",
+        "search",
+        "calculate",
+    }
     assert all(t.description for t in tools.values())
 
 
 def test_langchain_tools_return_json_strings(tools, doc):
-    out = tools["amounts"].invoke({"doc": doc, "kind": "function_subject", "key": "2060101",
-                                   "within": [{"kind": "unit", "key": OWN_LEVEL}]})
+    out = tools["amounts"].invoke(
+        {
+            "doc": doc,
+            "kind": "function_subject",
+            "key": "2060101",
+            "within": [{"kind": "unit", "key": OWN_LEVEL}],
+        }
+    )
 
     assert isinstance(out, str)
     result = json.loads(out)
     assert {m["measure"]: m["value"] for m in result["measures"]}["人员经费"] == "440.39"
     assert result["within"] == [{"kind": "unit", "key": OWN_LEVEL}]
     assert json.loads(tools["calculate"].invoke({"expression": "128.00 * 10000"}))["value"] == "1280000"
-    assert json.loads(tools["resolve"].invoke({"doc": doc, "text": "防疫热线"}))["mentions"][0]["text"] == "防疫热线"
+    assert (
+        json.loads(tools["resolve"].invoke({"doc": doc, "text": "防疫热线"}))["mentions"][0]["text"]
+        == "防疫热线"
+    )
 
 
 def test_langchain_tools_turn_errors_into_an_error_object(box, tools, doc):

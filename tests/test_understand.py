@@ -58,7 +58,9 @@ def test_an_amount_range_is_inclusive_at_both_ends(assistant, projects):
     ans = assistant.ask("预算在50万到80万之间的项目有多少个？")
 
     assert number(ans) == (str(sum(1 for v in projects.values() if 50 <= v <= 80)), "个")
-    assert ans.plan.operands[0].rows.amounts == [AmountFilter(op="between", value=Decimal(50), high=Decimal(80))]
+    assert ans.plan.operands[0].rows.amounts == [
+        AmountFilter(op="between", value=Decimal(50), high=Decimal(80))
+    ]
 
 
 def test_not_reaching_an_amount_is_strictly_below_it(assistant, projects):
@@ -73,8 +75,10 @@ def test_the_first_stated_bound_wins_over_an_aside(assistant, projects):
     assert number(ans) == (str(sum(1 for v in projects.values() if v > 200)), "个")
 
 
-@pytest.mark.parametrize("question", ["名称里带“平台”两个字的项目有几个？", "和“平台”沾边的项目有几个？",
-                                      "名字含有平台的项目有几个？"])
+@pytest.mark.parametrize(
+    "question",
+    ["名称里带“平台”两个字的项目有几个？", "和“平台”沾边的项目有几个？", "名字含有平台的项目有几个？"],
+)
 def test_a_name_filter_in_other_words(assistant, projects, question):
     ans = assistant.ask(question)
 
@@ -136,7 +140,10 @@ def test_one_row_reached_by_two_names_is_added_once(assistant):
 
 
 def test_a_follow_up_switches_the_unit_of_account(assistant):
-    history = [{"role": "user", "content": "防疫热线花了多少？"}, {"role": "assistant", "content": "128.00万元"}]
+    history = [
+        {"role": "user", "content": "防疫热线花了多少？"},
+        {"role": "assistant", "content": "128.00万元"},
+    ]
     ans = assistant.ask("换成元呢？", history=history)
 
     assert number(ans) == ("1280000", "元")
@@ -144,7 +151,10 @@ def test_a_follow_up_switches_the_unit_of_account(assistant):
 
 
 def test_a_follow_up_asks_the_difference_between_two_places_of_a_ranking(assistant, projects):
-    history = [{"role": "user", "content": "哪个项目最贵？"}, {"role": "assistant", "content": "全区线路租用服务"}]
+    history = [
+        {"role": "user", "content": "哪个项目最贵？"},
+        {"role": "assistant", "content": "全区线路租用服务"},
+    ]
     ans = assistant.ask("第一名比第二名多多少？", history=history)
 
     first, second = sorted(projects.values(), reverse=True)[:2]
@@ -194,8 +204,11 @@ def test_an_english_question_is_not_understood_rather_than_not_in_the_document(a
 
 
 def test_a_plan_written_by_hand_runs_exactly_like_a_parsed_one(assistant, sample_doc_id, projects):
-    plan = QueryPlan(documents=[sample_doc_id], operation="sum",
-                     operands=[Operand(rows=RowSet(table="04", names=[NameFilter(text="运维")]))])
+    plan = QueryPlan(
+        documents=[sample_doc_id],
+        operation="sum",
+        operands=[Operand(rows=RowSet(table="04", names=[NameFilter(text="运维")]))],
+    )
     tool = run_plan_tool(assistant.toolbox)
     result = PlanResult.model_validate_json(tool.invoke({"plan": plan.model_dump(mode="json")}))
 
@@ -214,7 +227,9 @@ def test_a_new_operation_is_one_registered_class(assistant, sample_doc_id, proje
             return PlanResult(answer="中位数", value=str(values[len(values) // 2]), unit="万元")
 
     try:
-        plan = QueryPlan(documents=[sample_doc_id], operation="median_test", operands=[Operand(rows=RowSet())])
+        plan = QueryPlan(
+            documents=[sample_doc_id], operation="median_test", operands=[Operand(rows=RowSet())]
+        )
         result = execute(plan, assistant.toolbox)
         assert result.value == str(sorted(projects.values())[len(projects) // 2])
         assert result.interpretation == "按 预算04表的项目 取中位数"
@@ -248,7 +263,10 @@ def test_two_parts_named_after_their_whole_are_added(assistant):
 
 
 def test_a_follow_up_inside_the_previous_row_set(assistant, sample_corpus, sample_doc_id):
-    history = [{"role": "user", "content": "政府购买服务有几个项目？"}, {"role": "assistant", "content": "共22个"}]
+    history = [
+        {"role": "user", "content": "政府购买服务有几个项目？"},
+        {"role": "assistant", "content": "共22个"},
+    ]
     ans = assistant.ask("其中金额最高的那个多少钱？", history=history)
 
     rows = sample_corpus.store.table(sample_doc_id, "12")["rows"]

@@ -31,7 +31,11 @@ def test_department_year_and_units(variant):
     v, doc = variant
     assert doc.department == v.truth["department"]["name"]
     assert doc.year == v.truth["year"]
-    units = {(r.cells["单位编码"], r.cells["单位名称"]) for r in doc.tables["02"].data_rows if r.cells["层级"] == "单位"}
+    units = {
+        (r.cells["单位编码"], r.cells["单位名称"])
+        for r in doc.tables["02"].data_rows
+        if r.cells["层级"] == "单位"
+    }
     assert units == {(u["code"], u["name"]) for u in v.truth["units"]}
 
 
@@ -41,34 +45,67 @@ def test_projects_match_truth_across_04_12_and_13(variant):
     assert set(parsed) == {p["name"] for p in v.truth["projects"]}
     for want in v.truth["projects"]:
         got = parsed[want["name"]]
-        assert (got.unit_code, got.amount, got.total_13) == (want["unit_code"], D(want["amount"]), D(want["total_13"]))
+        assert (got.unit_code, got.amount, got.total_13) == (
+            want["unit_code"],
+            D(want["amount"]),
+            D(want["total_13"]),
+        )
         assert got.subjects["功能分类科目编码"] == want["function_code"]
         assert got.subjects["部门经济分类编码"] == want["dept_econ_code"]
         assert got.code == want["code"]
         assert got.goal.replace(" ", "") == want["goal"].replace(" ", "")
-        assert [(i.level1, i.level2, i.level3, i.nature, i.value, i.measure_unit, i.direction) for i in got.indicators] == [
-            (i["level1"], i["level2"], i["level3"], i["nature"], i["value"], i["measure_unit"], i["direction"]) for i in want["indicators"]
+        assert [
+            (i.level1, i.level2, i.level3, i.nature, i.value, i.measure_unit, i.direction)
+            for i in got.indicators
+        ] == [
+            (
+                i["level1"],
+                i["level2"],
+                i["level3"],
+                i["nature"],
+                i["value"],
+                i["measure_unit"],
+                i["direction"],
+            )
+            for i in want["indicators"]
         ]
 
 
 def test_expenditure_rows_land_in_the_right_columns(variant):
     v, doc = variant
     got = [
-        (r.cells["功能分类科目编码"], r.cells["部门经济分类编码"], r.amounts.get("合计"), r.amounts.get("基本支出"), r.amounts.get("项目支出"))
+        (
+            r.cells["功能分类科目编码"],
+            r.cells["部门经济分类编码"],
+            r.amounts.get("合计"),
+            r.amounts.get("基本支出"),
+            r.amounts.get("项目支出"),
+        )
         for r in doc.tables["03"].data_rows
     ]
-    want = [(r["function_code"], r["dept_econ_code"], d(r["total"]), d(r["basic"]), d(r["project"])) for r in v.truth["tables"]["03"]["rows"]]
+    want = [
+        (r["function_code"], r["dept_econ_code"], d(r["total"]), d(r["basic"]), d(r["project"]))
+        for r in v.truth["tables"]["03"]["rows"]
+    ]
     assert got == want
 
 
 def test_expenditure_by_unit_lands_in_the_right_columns(variant):
     v, doc = variant
     got = [
-        (r.cells["单位编码"], r.cells["功能分类科目编码"], *(r.amounts.get(c) for c in ("合计", "基本支出", "人员经费", "公用经费", "项目支出")))
+        (
+            r.cells["单位编码"],
+            r.cells["功能分类科目编码"],
+            *(r.amounts.get(c) for c in ("合计", "基本支出", "人员经费", "公用经费", "项目支出")),
+        )
         for r in doc.tables["07"].data_rows
     ]
     want = [
-        (r["unit_code"], r["function_code"], *(d(r[k]) for k in ("total", "basic", "personnel", "public", "project")))
+        (
+            r["unit_code"],
+            r["function_code"],
+            *(d(r[k]) for k in ("total", "basic", "personnel", "public", "project")),
+        )
         for r in v.truth["tables"]["07"]["rows"]
     ]
     assert got == want
@@ -76,8 +113,16 @@ def test_expenditure_by_unit_lands_in_the_right_columns(variant):
 
 def test_basic_expenditure_by_economic_class(variant):
     v, doc = variant
-    got = [(r.cells["部门经济分类编码"], r.amounts.get("人员经费"), r.amounts.get("公用经费")) for r in doc.tables["08"].data_rows if r.amounts]
-    want = [(r["dept_econ_code"], d(r["personnel"]), d(r["public"])) for r in v.truth["tables"]["08"]["rows"] if r["total"]]
+    got = [
+        (r.cells["部门经济分类编码"], r.amounts.get("人员经费"), r.amounts.get("公用经费"))
+        for r in doc.tables["08"].data_rows
+        if r.amounts
+    ]
+    want = [
+        (r["dept_econ_code"], d(r["personnel"]), d(r["public"]))
+        for r in v.truth["tables"]["08"]["rows"]
+        if r["total"]
+    ]
     assert got == want
 
 

@@ -58,8 +58,19 @@ def test_every_question_follows_the_schema_and_ids_are_unique(case, tmp_path):
 def test_the_mix_covers_the_promised_kinds(case):
     _, questions = case
     kinds = {q["type"] for q in questions}
-    assert {"lookup", "sum", "diff", "ratio", "rank", "count", "indicator", "change", "unit_conversion",
-            "multi_turn", "unanswerable"} <= kinds
+    assert {
+        "lookup",
+        "sum",
+        "diff",
+        "ratio",
+        "rank",
+        "count",
+        "indicator",
+        "change",
+        "unit_conversion",
+        "multi_turn",
+        "unanswerable",
+    } <= kinds
     assert sum(q["type"] == "unanswerable" for q in questions) == 2
     assert all(q["history"] for q in questions if q["type"] == "multi_turn")
 
@@ -80,7 +91,12 @@ def test_stating_each_gold_scores_correct(case):
         elif "must_contain" in gold:
             answer = {"answer": "、".join(gold["must_contain"])}
         else:
-            answer = {"answer": "", "value": gold["value"], "unit": gold["unit"], "operator": gold.get("operator")}
+            answer = {
+                "answer": "",
+                "value": gold["value"],
+                "unit": gold["unit"],
+                "operator": gold.get("operator"),
+            }
         assert score(q, answer).correct, q["id"]
 
 
@@ -140,8 +156,11 @@ def test_ranks_and_counts_recomputed_from_the_truth(case):
                 assert amounts.count(Decimal(item["value"])) == 1  # no ties
         if q["type"] == "count":
             threshold = re.search(r"超过(\d+)万元", q["question"])
-            expected = len(projects) if threshold is None else \
-                sum(Decimal(p["amount"]) > Decimal(threshold[1]) for p in projects)
+            expected = (
+                len(projects)
+                if threshold is None
+                else sum(Decimal(p["amount"]) > Decimal(threshold[1]) for p in projects)
+            )
             assert value(q) == expected
 
 

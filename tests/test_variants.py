@@ -62,8 +62,12 @@ def test_unit_codes_extend_the_department_code_and_the_first_unit_is_the_bureau_
     truth = generate(3, units=5).truth
     dept = truth["department"]
     assert [u["code"][:3] for u in truth["units"]] == [dept["code"]] * 5
-    assert truth["units"][0] == {**truth["units"][0], "code": dept["code"] + "001",
-                                 "name": dept["name"] + "本级", "kind": "1-行政单位"}
+    assert truth["units"][0] == {
+        **truth["units"][0],
+        "code": dept["code"] + "001",
+        "name": dept["name"] + "本级",
+        "kind": "1-行政单位",
+    }
     assert all(u["kind"] == "2-事业单位" for u in truth["units"][1:])
 
 
@@ -86,9 +90,11 @@ def test_the_truth_is_json_with_amounts_as_decimal_strings(variants):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_table_sums_to_its_printed_total(variants, seed):
     tables = variants[seed].truth["tables"]
-    for number, columns in [("03", ("total", "basic", "project")), ("07", ("total", "basic", "personnel", "public",
-                                                                            "project")),
-                            ("08", ("total", "personnel", "public"))]:
+    for number, columns in [
+        ("03", ("total", "basic", "project")),
+        ("07", ("total", "basic", "personnel", "public", "project")),
+        ("08", ("total", "personnel", "public")),
+    ]:
         for column in columns:
             assert sum(dec(r[column]) for r in tables[number]["rows"]) == dec(tables[number]["total"][column])
     assert sum(dec(r["total"]) for r in tables["04"]["rows"]) == dec(tables["04"]["total"]["total"])
@@ -105,15 +111,21 @@ def test_the_tables_agree_with_each_other(variants, seed):
     truth = variants[seed].truth
     t = truth["tables"]
     total = dec(truth["totals"]["total"])
-    assert {dec(t["01"]["income_total"]), dec(t["02"]["department"]["total"]), dec(t["03"]["total"]["total"]),
-            dec(t["06"]["income_total"]), dec(t["07"]["total"]["total"])} == {total}
+    assert {
+        dec(t["01"]["income_total"]),
+        dec(t["02"]["department"]["total"]),
+        dec(t["03"]["total"]["total"]),
+        dec(t["06"]["income_total"]),
+        dec(t["07"]["total"]["total"]),
+    } == {total}
     assert dec(t["07"]["total"]["basic"]) == dec(t["08"]["total"]["total"])
     assert dec(t["04"]["total"]["total"]) == dec(t["03"]["total"]["project"])
     assert sum(dec(e["amount"]) for e in t["01"]["expenditure"]) == total
     assert sum(dec(s["amount"]) for s in truth["narrative"]["subjects"]) == total
     eleven = t["11"]
-    assert dec(eleven["fuel"]) + dec(eleven["repair"]) + dec(eleven["insurance"]) + dec(eleven["other"]) == dec(
-        eleven["vehicle_operation"])
+    assert dec(eleven["fuel"]) + dec(eleven["repair"]) + dec(eleven["insurance"]) + dec(
+        eleven["other"]
+    ) == dec(eleven["vehicle_operation"])
 
 
 def test_each_04_amount_is_its_13_total_rounded_half_up(variants):
@@ -125,7 +137,9 @@ def test_each_04_amount_is_its_13_total_rounded_half_up(variants):
 
 def test_rounding_quirk_moves_exactly_one_printed_total_by_a_cent():
     plain_doc, quirky = generate(11), generate(11, rounding_quirk=True)
-    changed = [(a, b) for a, b in zip(plain_doc.text.splitlines(), quirky.text.splitlines(), strict=True) if a != b]
+    changed = [
+        (a, b) for a, b in zip(plain_doc.text.splitlines(), quirky.text.splitlines(), strict=True) if a != b
+    ]
     assert len(changed) == 1
     (quirk,) = [q for q in quirky.truth["quirks"] if q["kind"] == "rounding"]
     assert abs(Decimal(quirk["printed"]) - Decimal(quirk["sum_of_rows"])) == Decimal("0.01")
@@ -137,11 +151,24 @@ def test_rounding_quirk_moves_exactly_one_printed_total_by_a_cent():
 
 
 def test_cells_wrap_where_the_samples_cells_wrap():
-    assert wrap_cell("025001-北京市东城区科学技术和信息化局本级", 17) == ["025001-北京市东城区科学技术和信息", "化局本级"]
-    assert wrap_cell("025001-北京市东城区科学技术和信息化局本级", 9) == ["025001-北京市东城", "区科学技术和信息化", "局本级"]
+    assert wrap_cell("025001-北京市东城区科学技术和信息化局本级", 17) == [
+        "025001-北京市东城区科学技术和信息",
+        "化局本级",
+    ]
+    assert wrap_cell("025001-北京市东城区科学技术和信息化局本级", 9) == [
+        "025001-北京市东城",
+        "区科学技术和信息化",
+        "局本级",
+    ]
     assert wrap_cell("11010122T000000399544-区科信局综合性费用", 8.5) == [
-        "11010122T00000039", "9544-区科信局综合", "性费用"]
-    assert wrap_cell("2080505-机关事业单位基本养老保险缴费支出", 18) == ["2080505-机关事业单位基本养老保险缴费", "支出"]
+        "11010122T00000039",
+        "9544-区科信局综合",
+        "性费用",
+    ]
+    assert wrap_cell("2080505-机关事业单位基本养老保险缴费支出", 18) == [
+        "2080505-机关事业单位基本养老保险缴费",
+        "支出",
+    ]
 
 
 def test_a_wrapped_piece_is_never_a_bare_number():
@@ -149,8 +176,15 @@ def test_a_wrapped_piece_is_never_a_bare_number():
 
 
 def test_a_row_prints_wrapped_cells_one_piece_per_line_and_drops_blank_cells():
-    cells = [("产出指标", None), ("数量指标", 7.0), ("人事档案整理管理", 7.0), ("≥", None), ("1", None),
-             ("次/年", None), ("正向指标", None)]
+    cells = [
+        ("产出指标", None),
+        ("数量指标", 7.0),
+        ("人事档案整理管理", 7.0),
+        ("≥", None),
+        ("1", None),
+        ("次/年", None),
+        ("正向指标", None),
+    ]
     assert row_lines(cells) == ["产出指标 数量指标", "人事档案整理管", "理", "≥ 1 次/年 正向指标"]
     assert row_lines([("a", None), ("", None), ("1.00", None)]) == ["a 1.00"]
 
@@ -171,8 +205,10 @@ def test_03_rows_print_only_their_filled_columns(variants):
         assert both, "every variant has a row with both 基本支出 and 项目支出"
         for r in rows:
             amounts = [money(dec(r["total"]))] + [money(dec(r[k])) for k in ("basic", "project") if r[k]]
-            expected = f"{r['gov_econ_code']}-{r['gov_econ_name']} {r['dept_econ_code']}-{r['dept_econ_name']} " \
-                       + " ".join(amounts)
+            expected = (
+                f"{r['gov_econ_code']}-{r['gov_econ_name']} {r['dept_econ_code']}-{r['dept_econ_name']} "
+                + " ".join(amounts)
+            )
             assert any(line.endswith(expected) for line in lines), expected
 
 
@@ -181,8 +217,10 @@ def test_08_lists_project_only_classifications_with_no_amounts(variants):
     blank = [r for r in truth["tables"]["08"]["rows"] if r["total"] is None]
     assert blank
     for r in blank:
-        assert f"{r['gov_econ_code']}-{r['gov_econ_name']} {r['dept_econ_code']}-{r['dept_econ_name']}" in \
-            nonblank(variants[1].text)
+        assert (
+            f"{r['gov_econ_code']}-{r['gov_econ_name']} {r['dept_econ_code']}-{r['dept_econ_name']}"
+            in nonblank(variants[1].text)
+        )
 
 
 def test_a_page_break_repeats_the_header_with_a_leading_space(variants):
@@ -229,10 +267,28 @@ def test_09_and_10_are_empty_with_their_note(variants):
 def test_the_three_public_row_has_no_separators_and_minimal_decimals():
     v = generate(1)
     eleven = v.truth["tables"]["11"]
-    figures = [eleven[k] for k in ("total", "abroad", "reception", "vehicle_purchase", "vehicle_operation", "fuel",
-                                   "repair", "insurance", "other")]
+    figures = [
+        eleven[k]
+        for k in (
+            "total",
+            "abroad",
+            "reception",
+            "vehicle_purchase",
+            "vehicle_operation",
+            "fuel",
+            "repair",
+            "insurance",
+            "other",
+        )
+    ]
     assert " ".join([str(v.truth["year"])] + [plain(Decimal(f)) for f in figures]) in nonblank(v.text)
-    assert eleven == {**eleven, "year": 2020, "total": "7.02", "vehicle_operation": "5.97", "reception": "1.05"}
+    assert eleven == {
+        **eleven,
+        "year": 2020,
+        "total": "7.02",
+        "vehicle_operation": "5.97",
+        "reception": "1.05",
+    }
 
 
 def test_12_prints_its_total_before_its_rows(variants):
@@ -261,8 +317,16 @@ def test_each_subject_sentence_states_amount_change_and_percent(variants, seed):
     year = v.truth["year"]
     for s in v.truth["narrative"]["subjects"]:
         grow = "增长" if s["direction"] == "增加" else "下降"
-        pattern = (re.escape(f"{s['name']}（项）{year}") + r" ?年预算数为 ?([\d.]+) ?万元[，,。]比 ?"
-                   + str(year - 1) + r" ?年预算数" + s["direction"] + r" ?([\d.]+) ?万元[，,]" + grow + r" ?([\d.]+)%")
+        pattern = (
+            re.escape(f"{s['name']}（项）{year}")
+            + r" ?年预算数为 ?([\d.]+) ?万元[，,。]比 ?"
+            + str(year - 1)
+            + r" ?年预算数"
+            + s["direction"]
+            + r" ?([\d.]+) ?万元[，,]"
+            + grow
+            + r" ?([\d.]+)%"
+        )
         found = [m for m in re.finditer(pattern, story) if Decimal(m.group(1)) == Decimal(s["amount"])]
         assert found, s
         amount, change, pct = (Decimal(g) for g in found[0].groups())
@@ -292,7 +356,16 @@ def test_write_variant_writes_the_text_and_its_truth(tmp_path):
 
 
 def test_the_command_line_writes_one_pair_per_seed(tmp_path, capsys):
-    assert main(["--seed", "2", "--seed", "9", "--units", "2", "--projects", "4", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["--seed", "2", "--seed", "9", "--units", "2", "--projects", "4", "--out", str(tmp_path)]) == 0
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "variant_2.truth.json", "variant_2.txt", "variant_9.truth.json", "variant_9.txt"]
-    assert capsys.readouterr().out.split() == [str(tmp_path / "variant_2.txt"), str(tmp_path / "variant_9.txt")]
+        "variant_2.truth.json",
+        "variant_2.txt",
+        "variant_9.truth.json",
+        "variant_9.txt",
+    ]
+    assert capsys.readouterr().out.split() == [
+        str(tmp_path / "variant_2.txt"),
+        str(tmp_path / "variant_9.txt"),
+    ]

@@ -61,8 +61,13 @@ class LocalBackend:
         except IngestError as exc:
             raise UploadRefused(str(exc)) from None
         counts = result.status_counts
-        return {"doc_id": result.doc.doc_id, "department": result.doc.department, "year": result.doc.year,
-                "checks": counts, "gaps": [g.message for g in result.doc.gaps]}
+        return {
+            "doc_id": result.doc.doc_id,
+            "department": result.doc.department,
+            "year": result.doc.year,
+            "checks": counts,
+            "gaps": [g.message for g in result.doc.gaps],
+        }
 
 
 class RemoteBackend:
@@ -111,8 +116,9 @@ class RemoteBackend:
     def upload(self, name: str, data: bytes, token: str, progress: Progress | None = None) -> dict:
         import time
 
-        response = self.http.post("/api/documents", files={"file": (name, data)},
-                                  headers={"Authorization": f"Bearer {token}"})
+        response = self.http.post(
+            "/api/documents", files={"file": (name, data)}, headers={"Authorization": f"Bearer {token}"}
+        )
         if response.status_code != 202:
             raise UploadRefused(response.json().get("error", response.text))
         job = response.json()

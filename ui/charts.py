@@ -31,14 +31,22 @@ def chart_for(answer: Answer) -> alt.Chart | None:
 
 
 def _bars(items: list, ordered: bool) -> alt.Chart:
-    frame = pd.DataFrame({"名称": [i.name for i in items], "金额": [float(Decimal(i.value)) for i in items],
-                          "单位": [i.unit for i in items]})
+    frame = pd.DataFrame(
+        {
+            "名称": [i.name for i in items],
+            "金额": [float(Decimal(i.value)) for i in items],
+            "单位": [i.unit for i in items],
+        }
+    )
     sort = None if ordered else "-x"
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X("金额:Q", title=f"金额（{items[0].unit}）"), y=alt.Y("名称:N", sort=sort, title=None),
-                tooltip=["名称", "金额", "单位"])
+        .encode(
+            x=alt.X("金额:Q", title=f"金额（{items[0].unit}）"),
+            y=alt.Y("名称:N", sort=sort, title=None),
+            tooltip=["名称", "金额", "单位"],
+        )
         .properties(height=min(36 * len(items) + 20, 520))
     )
 
@@ -49,22 +57,30 @@ def _donut(answer: Answer) -> alt.Chart:
     return (
         alt.Chart(frame)
         .mark_arc(innerRadius=60)
-        .encode(theta="占比:Q", color=alt.Color("部分:N", scale=alt.Scale(range=["#d62728", "#dddddd"])),
-                tooltip=["部分", "占比"])
+        .encode(
+            theta="占比:Q",
+            color=alt.Color("部分:N", scale=alt.Scale(range=["#d62728", "#dddddd"])),
+            tooltip=["部分", "占比"],
+        )
         .properties(height=240)
     )
 
 
 def _before_after(change: dict) -> alt.Chart:
     year = change.get("year") or 0
-    frame = pd.DataFrame({
-        "年度": [f"{year - 1}年", f"{year}年"],
-        "金额": [float(Decimal(change["previous"])), float(Decimal(change["amount"]))],
-    })
+    frame = pd.DataFrame(
+        {
+            "年度": [f"{year - 1}年", f"{year}年"],
+            "金额": [float(Decimal(change["previous"])), float(Decimal(change["amount"]))],
+        }
+    )
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X("年度:N", title=None), y=alt.Y("金额:Q", title=f"{change.get('subject', '')}（{change.get('unit', '')}）"),
-                tooltip=["年度", "金额"])
+        .encode(
+            x=alt.X("年度:N", title=None),
+            y=alt.Y("金额:Q", title=f"{change.get('subject', '')}（{change.get('unit', '')}）"),
+            tooltip=["年度", "金额"],
+        )
         .properties(height=240)
     )

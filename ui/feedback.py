@@ -31,19 +31,30 @@ class FeedbackStore:
         db.row_factory = sqlite3.Row
         return db
 
-    def record(self, question: str, answer: dict, rating: int, comment: str = "", config: dict | None = None) -> int:
+    def record(
+        self, question: str, answer: dict, rating: int, comment: str = "", config: dict | None = None
+    ) -> int:
         with self._lock, self._connect() as db:
             cur = db.execute(
-                "INSERT INTO feedback (at, question, answer, rating, comment, config) VALUES (?, ?, ?, ?, ?, ?)",
-                (datetime.now(UTC).isoformat(timespec="seconds"), question, json.dumps(answer, ensure_ascii=False),
-                 int(rating), comment, json.dumps(config or {}, ensure_ascii=False)),
+                "INSERT INTO feedback (at, question, answer, rating, comment, config) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    question,
+                    json.dumps(answer, ensure_ascii=False),
+                    int(rating),
+                    comment,
+                    json.dumps(config or {}, ensure_ascii=False),
+                ),
             )
             return int(cur.lastrowid or 0)
 
     def all(self) -> list[dict]:
         with self._lock, self._connect() as db:
             rows = db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
-        return [dict(r) | {"answer": json.loads(r["answer"]), "config": json.loads(r["config"])} for r in rows]
+        return [
+            dict(r) | {"answer": json.loads(r["answer"]), "config": json.loads(r["config"])} for r in rows
+        ]
 
     def export_jsonl(self) -> str:
         """One JSON object per line, for evaluators."""

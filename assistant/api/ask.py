@@ -35,7 +35,8 @@ class AskRequest(BaseModel):
 
 @router.post("/api/ask", response_model=Answer)
 def ask(body: AskRequest, svc: ServiceDep) -> Answer:
-    """Answer one question with its value, sources, how it was understood (plan, interpretation) and the tool calls."""
+    """Answer one question with its value, sources, how it was understood (plan, interpretation) and the
+    tool calls."""
     svc.check_question(body.question, body.doc)
     try:
         return svc.bot.ask(body.question, body.history, doc=body.doc)
@@ -45,7 +46,8 @@ def ask(body: AskRequest, svc: ServiceDep) -> Answer:
 
 @router.post("/api/ask/stream")
 def ask_stream(body: AskRequest, svc: ServiceDep) -> StreamingResponse:
-    """Server-Sent Events: ``step`` (a tool call), ``result`` (its result), then ``answer`` (the whole Answer)."""
+    """Server-Sent Events: ``step`` (a tool call), ``result`` (its result), then ``answer`` (the whole
+    Answer)."""
     svc.check_question(body.question, body.doc)
 
     def events() -> Iterator[str]:

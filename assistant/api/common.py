@@ -1,4 +1,5 @@
-"""What every router shares: settings, the service state, the error shape, the staff check and the question limit."""
+"""What every router shares: settings, the service state, the error shape, the staff check and the
+question limit."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""OpenAI-compatible ``POST /v1/chat/completions`` and ``GET /v1/models`` for front-ends such as Open WebUI or Dify.
+"""OpenAI-compatible ``POST /v1/chat/completions`` and ``GET /v1/models`` for front-ends such as
+Open WebUI or Dify.
 
 The answer text is the message content; everything structured (value, sources, the query plan and
 its Chinese interpretation) rides in ``reference``: on the message, or on the last chunk when streamed.

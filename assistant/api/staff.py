@@ -115,7 +115,8 @@ def run_ingest(corpus: Corpus, job: Job, path: Path, name: str) -> None:
 
 
 def eval_command(suite: Path, out: Path, data_dir: Path) -> list[str]:
-    """``budgetqa eval`` in a child interpreter: the suite's documents go into ``data_dir``, reports into ``out``."""
+    """``budgetqa eval`` in a child interpreter: the suite's documents go into ``data_dir``, reports into
+    ``out``."""
     return [
         sys.executable,
         "-m",

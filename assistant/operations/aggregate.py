@@ -24,8 +24,15 @@ from assistant.operations.base import (
 
 
 def _items(entries: list[Entry], ranked: bool = False) -> list[Item]:
-    return [Item(name=e.name, value=None if e.value is None else money(e.value, "万元"), unit="万元",
-                 rank=i if ranked else None) for i, e in enumerate(entries, 1)]
+    return [
+        Item(
+            name=e.name,
+            value=None if e.value is None else money(e.value, "万元"),
+            unit="万元",
+            rank=i if ranked else None,
+        )
+        for i, e in enumerate(entries, 1)
+    ]
 
 
 def _names(entries: list[Entry], limit: int = 12) -> str:
@@ -50,15 +57,27 @@ class Total(Operation):
         sources = ctx.sources(entries)
         if ctx.plan.operation == "avg":
             value = (total / len(entries)).quantize(CENT, rounding=ROUND_HALF_UP)
-            return PlanResult(answer=f"平均{money(value, '万元')}万元：{len(entries)}项合计{total}万元 ÷ {len(entries)}"
-                                     f"{basis(sources, 2)}。", value=money(value, "万元"), unit="万元",
-                              formula=f"({expression}) / {len(entries)} = {value}", items=_items(entries),
-                              sources=as_sources(sources))
+            return PlanResult(
+                answer=f"平均{money(value, '万元')}万元：{len(entries)}项合计{total}万元 ÷ {len(entries)}"
+                f"{basis(sources, 2)}。",
+                value=money(value, "万元"),
+                unit="万元",
+                formula=f"({expression}) / {len(entries)} = {value}",
+                items=_items(entries),
+                sources=as_sources(sources),
+            )
         value, unit, conversion = ctx.convert(Figure("合计", total, "万元", sources))
         formula = conversion or (f"{expression} = {total}" if len(entries) > 1 else None)
-        return PlanResult(answer=f"合计{money(value, unit)}{unit}，共{len(entries)}项{basis(sources, 2)}：{_names(entries)}。",
-                          value=money(value, unit), unit=unit, formula=formula, items=_items(entries),
-                          sources=as_sources(sources))
+        return PlanResult(
+            answer=(
+                f"合计{money(value, unit)}{unit}，共{len(entries)}项{basis(sources, 2)}：{_names(entries)}。"
+            ),
+            value=money(value, unit),
+            unit=unit,
+            formula=formula,
+            items=_items(entries),
+            sources=as_sources(sources),
+        )
 
 
 def _sum_figures(ctx: Context) -> PlanResult:
@@ -76,10 +95,14 @@ def _sum_figures(ctx: Context) -> PlanResult:
     expression = " + ".join(str(f.value) for f in kept)
     parts = "、".join(f"{f.label}{f.value}{f.unit}" for f in kept)
     sources = [s for f in kept for s in f.sources]
-    return PlanResult(answer=f"合计{money(value, unit)}{unit}：{parts}{basis(sources)}。", value=money(value, unit),
-                      unit=unit, formula=conversion or f"{expression} = {total}",
-                      items=[Item(name=f.label, value=str(f.value), unit=f.unit) for f in kept],
-                      sources=as_sources(sources))
+    return PlanResult(
+        answer=f"合计{money(value, unit)}{unit}：{parts}{basis(sources)}。",
+        value=money(value, unit),
+        unit=unit,
+        formula=conversion or f"{expression} = {total}",
+        items=[Item(name=f.label, value=str(f.value), unit=f.unit) for f in kept],
+        sources=as_sources(sources),
+    )
 
 
 @register
@@ -93,15 +116,27 @@ class Count(Operation):
         names = "、".join(e.name for e in entries[:12]) + ("等" if len(entries) > 12 else "")
         unit = ctx.plan.answer_unit if ctx.plan.answer_unit in ("个", "项", "户", "家", "行") else "个"
         text = f"共{len(entries)}{unit}{basis(sources, 2)}" + (f"：{names}。" if entries else "。")
-        return PlanResult(answer=text, value=str(len(entries)), unit=unit, items=_items(entries),
-                          sources=as_sources(sources))
+        return PlanResult(
+            answer=text,
+            value=str(len(entries)),
+            unit=unit,
+            items=_items(entries),
+            sources=as_sources(sources),
+        )
 
 
 @register
 class Ranking(Operation):
     names = ("max", "min", "top", "bottom", "rank", "rank_low", "list")
-    verbs = {"max": "取最大", "min": "取最小", "top": "取前{n}名", "bottom": "取最少的{n}个", "rank": "取第{n}名",
-             "rank_low": "取倒数第{n}名", "list": "列出"}
+    verbs = {
+        "max": "取最大",
+        "min": "取最小",
+        "top": "取前{n}名",
+        "bottom": "取最少的{n}个",
+        "rank": "取第{n}名",
+        "rank_low": "取倒数第{n}名",
+        "list": "列出",
+    }
 
     def verb(self, name: str) -> str:
         return self.verbs[name]
@@ -111,17 +146,36 @@ class Ranking(Operation):
         entries = [e for e in grouped(ctx, ctx.entries(ctx.plan.operands[0])) if e.value is not None]
         low = op in ("min", "bottom", "rank_low")
         ranked = sorted(entries, key=lambda e: e.value, reverse=not low)
-        chosen = {"max": ranked[:1], "min": ranked[:1], "top": ranked[:n], "bottom": ranked[:n],
-                  "rank": ranked[n - 1 : n], "rank_low": ranked[n - 1 : n], "list": ranked}[op]
+        chosen = {
+            "max": ranked[:1],
+            "min": ranked[:1],
+            "top": ranked[:n],
+            "bottom": ranked[:n],
+            "rank": ranked[n - 1 : n],
+            "rank_low": ranked[n - 1 : n],
+            "list": ranked,
+        }[op]
         if not chosen:
             raise PlanError("没有符合条件的行" if not ranked else f"只有{len(ranked)}项，没有第{n}名")
         named = "、".join(f"{e.name}（{money(e.value, '万元')}万元）" for e in chosen)
-        what = {"max": "最多的是", "min": "最少的是", "top": f"排名前{n}的依次是", "bottom": f"最少的{n}个依次是",
-                "rank": f"排第{n}的是", "rank_low": f"倒数第{n}的是", "list": "依次是"}[op]
+        what = {
+            "max": "最多的是",
+            "min": "最少的是",
+            "top": f"排名前{n}的依次是",
+            "bottom": f"最少的{n}个依次是",
+            "rank": f"排第{n}的是",
+            "rank_low": f"倒数第{n}的是",
+            "list": "依次是",
+        }[op]
         sources = ctx.sources(chosen)
-        result = PlanResult(answer=f"{what}{named}，共{len(ranked)}项{basis(sources)}。", sources=as_sources(sources),
-                            items=[Item(name=e.name, value=money(e.value, "万元"), unit="万元",
-                                        rank=(ranked.index(e) + 1)) for e in chosen])
+        result = PlanResult(
+            answer=f"{what}{named}，共{len(ranked)}项{basis(sources)}。",
+            sources=as_sources(sources),
+            items=[
+                Item(name=e.name, value=money(e.value, "万元"), unit="万元", rank=(ranked.index(e) + 1))
+                for e in chosen
+            ],
+        )
         if len(chosen) == 1:
             value, unit, conversion = ctx.convert(_figure(chosen[0], sources))
             result.value, result.unit, result.formula = money(value, unit), unit, conversion

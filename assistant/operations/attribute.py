@@ -1,4 +1,5 @@
-"""A row's printed attributes (属性): which catalogue class, subject, unit or category a project is filed under."""
+"""A row's printed attributes (属性): which catalogue class, subject, unit or category a project is
+filed under."""
 
 from __future__ import annotations
 
@@ -32,4 +33,6 @@ class Attribute(Operation):
         if not found:
             raise PlanError(f"表中没有列出{entity.name}的{'、'.join(columns)}")
         shown = "，".join(f"{ATTRIBUTES.get(c, c)}为“{strip_code(v)}”（{v}）" for c, v in found)
-        return PlanResult(answer=f"{entity.name}：{shown}（{sources[0]['label']}）。", sources=as_sources(sources))
+        return PlanResult(
+            answer=f"{entity.name}：{shown}（{sources[0]['label']}）。", sources=as_sources(sources)
+        )

@@ -24,8 +24,13 @@ NOT_FOUND = "文档中没有这项信息"
 CENT = Decimal("0.01")
 WAN = Decimal("10000")
 #: Cells a scope entity narrows rows by.
-SCOPE_CELLS = {"unit": "单位编码", "function_subject": "功能分类科目编码", "economic_subject": "部门经济分类编码",
-               "gov_economic_subject": "政府经济分类编码", "project": "项目名称"}
+SCOPE_CELLS = {
+    "unit": "单位编码",
+    "function_subject": "功能分类科目编码",
+    "economic_subject": "部门经济分类编码",
+    "gov_economic_subject": "政府经济分类编码",
+    "project": "项目名称",
+}
 
 
 class PlanError(ValueError):
@@ -74,7 +79,10 @@ class Context:
         entity = operand.entity
         if entity is None:
             return self.rows_figure(operand)
-        if entity.kind == "function_subject" and self.toolbox.catalog(self.doc_id).get(entity.kind, entity.key) is None:
+        if (
+            entity.kind == "function_subject"
+            and self.toolbox.catalog(self.doc_id).get(entity.kind, entity.key) is None
+        ):
             # a 类 or 款 code (206, 20502) the tables print only inside longer codes: its 07 rows, added up
             rows = RowSet(table="07", within=[*operand.within, entity])
             figure = self.rows_figure(Operand(rows=rows, measure=operand.measure))
@@ -85,12 +93,17 @@ class Context:
         measures = result.get("measures") or []
         if operand.measure:
             measures = [m for m in measures if m["measure"] == operand.measure] or (
-                [] if entity.kind not in ("total", "fact") else measures)
+                [] if entity.kind not in ("total", "fact") else measures
+            )
         if not measures:
             what = f"{entity.name}的{operand.measure}" if operand.measure else entity.name
             raise PlanError(f"表中没有“{what}”的金额")
         m = measures[0]
-        label = "".join(w.name for w in operand.within) + entity.name + (f"的{operand.measure}" if operand.measure else "")
+        label = (
+            "".join(w.name for w in operand.within)
+            + entity.name
+            + (f"的{operand.measure}" if operand.measure else "")
+        )
         cells = tuple((m.get("table"), row, m["measure"]) for row in m.get("rows") or [])
         return Figure(label, Decimal(m["value"]), m["unit"], m["sources"], m.get("formula"), cells)
 
@@ -105,8 +118,8 @@ class Context:
         return PRIMARY_MEASURE.get(number, "合计")
 
     def parts(self, operand: Operand) -> list[Entry]:
-        """The parts of a “三公” item (预算11表), each a column of the one row; a part printed blank is the sum of
-        its own parts."""
+        """The parts of a “三公” item (预算11表), each a column of the one row; a part printed blank is
+        the sum of its own parts."""
         rows = operand.rows or RowSet()
         table = self.toolbox.table(self.doc_id, "11")
         row = next((r for r in (table or {"rows": []})["rows"] if not r["is_total"]), None)
@@ -154,25 +167,41 @@ class Context:
             if operand.rank > len(ranked):
                 raise PlanError(f"只有{len(ranked)}项，没有第{operand.rank}名")
             e = ranked[operand.rank - 1]
-            return Figure(f"第{operand.rank}名{e.name}", e.value, "万元", self.sources([e], table=operand.rows.table))
+            return Figure(
+                f"第{operand.rank}名{e.name}", e.value, "万元", self.sources([e], table=operand.rows.table)
+            )
         total = sum((e.value for e in entries), Decimal(0))
         formula = " + ".join(str(e.value) for e in entries) + f" = {total}" if len(entries) > 1 else None
-        return Figure("合计", total, "万元", self.sources(entries, table=operand.rows.table if operand.rows else None),
-                      formula)
+        return Figure(
+            "合计",
+            total,
+            "万元",
+            self.sources(entries, table=operand.rows.table if operand.rows else None),
+            formula,
+        )
 
     def _names_in(self, table: str) -> set[str]:
         if table == "13":
-            return {normalize(p.name) for p in self.toolbox.store.projects(self.doc_id) if p.indicators or p.goal}
+            return {
+                normalize(p.name) for p in self.toolbox.store.projects(self.doc_id) if p.indicators or p.goal
+            }
         rows = (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
         return {normalize(r["cells"].get("项目名称", "")) for r in rows if not r["is_total"]}
 
-    def _passes(self, row: dict, rows: RowSet, operand: Operand, measure: str, members: dict[str, set[str]]) -> bool:
+    def _passes(
+        self, row: dict, rows: RowSet, operand: Operand, measure: str, members: dict[str, set[str]]
+    ) -> bool:
         cells = row["cells"]
         name = normalize(cells.get("项目名称") or row_name(rows.table, row))
         for f in rows.names:
             text = normalize(f.text)
-            hit = {"contains": text in name, "startswith": name.startswith(text), "endswith": name.endswith(text),
-                   "equals": name == text, "words": f.mode == "words" and all(w in name for w in words(text))}[f.mode]
+            hit = {
+                "contains": text in name,
+                "startswith": name.startswith(text),
+                "endswith": name.endswith(text),
+                "equals": name == text,
+                "words": f.mode == "words" and all(w in name for w in words(text)),
+            }[f.mode]
             if hit == f.negate:
                 return False
         amount = row["amounts"].get(measure)
@@ -204,7 +233,8 @@ class Context:
     # -- answers -------------------------------------------------------------
 
     def convert(self, figure: Figure) -> tuple[Decimal, str, str | None]:
-        """The figure in the unit the question asked for (万元 ↔ 元), exactly, with the conversion written out."""
+        """The figure in the unit the question asked for (万元 ↔ 元), exactly, with the conversion written
+        out."""
         asked = self.plan.answer_unit if self.plan.answer_unit in ("万元", "元") else None
         if not asked or asked == figure.unit or figure.unit not in ("万元", "元"):
             return figure.value, figure.unit, None
@@ -218,8 +248,11 @@ class Context:
         return f"{self.doc['year']}年" if self.doc.get("year") else ""
 
 
-GROUP_CELLS = {"function": ("功能分类科目编码", "功能分类科目"), "economic": ("部门经济分类编码", "部门经济分类"),
-               "unit": ("单位编码", "单位名称")}
+GROUP_CELLS = {
+    "function": ("功能分类科目编码", "功能分类科目"),
+    "economic": ("部门经济分类编码", "部门经济分类"),
+    "unit": ("单位编码", "单位名称"),
+}
 
 
 def grouped(ctx: Context, entries: list[Entry]) -> list[Entry]:
@@ -233,8 +266,11 @@ def grouped(ctx: Context, entries: list[Entry]) -> list[Entry]:
         code = cells.get(code_cell, "")
         if ctx.plan.group_by == "function" and level:
             code = code[:level]
-        name = cells.get(name_cell, code) if not level or len(cells.get(code_cell, "")) == level else (
-            class_name(code) if ctx.plan.group_by == "function" and level == 3 else code) or code
+        name = (
+            cells.get(name_cell, code)
+            if not level or len(cells.get(code_cell, "")) == level
+            else (class_name(code) if ctx.plan.group_by == "function" and level == 3 else code) or code
+        )
         g = groups.setdefault(code, Entry(name, None, [], code))
         g.rows += e.rows
         if e.value is not None:

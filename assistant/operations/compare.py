@@ -30,10 +30,19 @@ class Difference(Operation):
         word = "多" if delta >= 0 else "少"
         sources = a.sources + b.sources
         return PlanResult(
-            answer=f"{a.label}比{b.label}{word}{money(value, unit)}{unit}（{a.value} − {b.value}）{basis(sources)}。",
-            value=money(value, unit), unit=unit, formula=conversion or f"{a.value} - {b.value} = {delta}",
-            items=[Item(name=a.label, value=str(a.value), unit=a.unit), Item(name=b.label, value=str(b.value), unit=b.unit)],
-            sources=as_sources(sources))
+            answer=(
+                f"{a.label}比{b.label}{word}{money(value, unit)}{unit}（{a.value} − {b.value}）"
+                f"{basis(sources)}。"
+            ),
+            value=money(value, unit),
+            unit=unit,
+            formula=conversion or f"{a.value} - {b.value} = {delta}",
+            items=[
+                Item(name=a.label, value=str(a.value), unit=a.unit),
+                Item(name=b.label, value=str(b.value), unit=b.unit),
+            ],
+            sources=as_sources(sources),
+        )
 
 
 @register
@@ -49,8 +58,12 @@ class Share(Operation):
         sources = a.sources + b.sources
         return PlanResult(
             answer=f"{pct}%：{a.label}{a.value}{a.unit} ÷ {b.label}{b.value}{b.unit} × 100{basis(sources)}。",
-            value=str(pct), unit="%", formula=f"{a.value} / {b.value} * 100 = {pct}",
-            items=[Item(name=a.label, value=str(a.value), unit=a.unit), Item(name=b.label, value=str(b.value), unit=b.unit)],
-            sources=as_sources(sources))
-
-
+            value=str(pct),
+            unit="%",
+            formula=f"{a.value} / {b.value} * 100 = {pct}",
+            items=[
+                Item(name=a.label, value=str(a.value), unit=a.unit),
+                Item(name=b.label, value=str(b.value), unit=b.unit),
+            ],
+            sources=as_sources(sources),
+        )

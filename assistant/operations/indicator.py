@@ -13,8 +13,10 @@ LEVEL2 = re.compile(r"(数量|质量|时效|成本|经济效益|社会效益|生
 
 def _which(found: list[dict]) -> PlanResult:
     names = "、".join(f"“{i['name']}”" for i in found[:5])
-    return PlanResult(answer=f"没能确定您问的是哪项绩效指标，可能是：{names}。请问是哪一个？",
-                      candidates=[Candidate(name=i["name"], kind="indicator", score=i["score"]) for i in found[:5]])
+    return PlanResult(
+        answer=f"没能确定您问的是哪项绩效指标，可能是：{names}。请问是哪一个？",
+        candidates=[Candidate(name=i["name"], kind="indicator", score=i["score"]) for i in found[:5]],
+    )
 
 
 @register
@@ -39,8 +41,16 @@ class Indicator(Operation):
         if best["coverage"] < 0.4 and best["score"] < 5 and len(found) > 1:
             return _which(found)  # a weak match: ask which target was meant
         op = best["operator"]
-        shown = f"{op}{best['value']}{best['unit']}" if op in ("≥", "≤", "=") else f"{best['value']}{best['unit']}"
-        return PlanResult(answer=f"{shown}：{best['project']}的{best['level2']}“{best['name']}”目标为{shown}"
-                                 f"（{best['source']['label']}）", value=best["value"], unit=best["unit"],
-                          operator=op if op in ("≥", "≤", "=") else None, sources=as_sources([best["source"]]))
-
+        shown = (
+            f"{op}{best['value']}{best['unit']}"
+            if op in ("≥", "≤", "=")
+            else f"{best['value']}{best['unit']}"
+        )
+        return PlanResult(
+            answer=f"{shown}：{best['project']}的{best['level2']}“{best['name']}”目标为{shown}"
+            f"（{best['source']['label']}）",
+            value=best["value"],
+            unit=best["unit"],
+            operator=op if op in ("≥", "≤", "=") else None,
+            sources=as_sources([best["source"]]),
+        )

@@ -61,15 +61,27 @@ class Change(Operation):
         if ctx.plan.percent and result.get("change_pct") is not None:
             pct = abs(Decimal(result["change_pct"]))
             word = "增长" if change > 0 else "下降"
-            return PlanResult(answer=f"{pct}%：{result['subject']}比{prev_year}年{word}{pct}%{basis}", value=str(pct),
-                              unit="%", sources=as_sources(result["sources"]))
+            return PlanResult(
+                answer=f"{pct}%：{result['subject']}比{prev_year}年{word}{pct}%{basis}",
+                value=str(pct),
+                unit="%",
+                sources=as_sources(result["sources"]),
+            )
         value, unit, conversion = ctx.convert(Figure(result["subject"], abs(change), result["unit"]))
         asked = re.search(r"原因|为什么|为何|为啥", ctx.plan.topic or "")
         reason = f"主要原因：{result['reason']}。" if result.get("reason") and asked else ""
-        text = (f"{direction}{money(value, unit)}{unit}：{result['subject']}{result['year']}年预算{result['amount']}"
-                f"{result['unit']}，比{prev_year}年{direction}{money(value, unit)}{unit}")
-        return PlanResult(answer=text + basis + reason, value=money(value, unit), unit=unit, formula=conversion,
-                          sources=as_sources(result["sources"]))
+        text = (
+            f"{direction}{money(value, unit)}{unit}：{result['subject']}{result['year']}年预算"
+            f"{result['amount']}"
+            f"{result['unit']}，比{prev_year}年{direction}{money(value, unit)}{unit}"
+        )
+        return PlanResult(
+            answer=text + basis + reason,
+            value=money(value, unit),
+            unit=unit,
+            formula=conversion,
+            sources=as_sources(result["sources"]),
+        )
 
 
 @register
@@ -88,10 +100,15 @@ class Previous(Operation):
             return refuse(f"说明中没有给出{entity.name}与上年的比较，无法推算上一年的数。")
         value, unit, _ = ctx.convert(Figure(entity.name, Decimal(result["previous"]), result["unit"]))
         source = result["sources"][0]
-        return PlanResult(answer=f"{result['previous_year']}年为{money(value, unit)}{unit}：由{result['year']}年"
-                                 f"{result['amount']}{result['unit']}与变化{result['change']}{result['unit']}推算"
-                                 f"{_cite(source)}", value=money(value, unit), unit=unit, formula=result["formula"],
-                          sources=as_sources(result["sources"]))
+        return PlanResult(
+            answer=f"{result['previous_year']}年为{money(value, unit)}{unit}：由{result['year']}年"
+            f"{result['amount']}{result['unit']}与变化{result['change']}{result['unit']}推算"
+            f"{_cite(source)}",
+            value=money(value, unit),
+            unit=unit,
+            formula=result["formula"],
+            sources=as_sources(result["sources"]),
+        )
 
 
 @register
@@ -104,8 +121,10 @@ class Reason(Operation):
         if entity is not None and entity.kind == "fact":
             result = ctx.toolbox.change(ctx.doc_id, entity.key)
             if result.get("reason"):
-                return PlanResult(answer=f"{result['reason']}。{_cite(result['sources'][0])}",
-                                  sources=as_sources(result["sources"]))
+                return PlanResult(
+                    answer=f"{result['reason']}。{_cite(result['sources'][0])}",
+                    sources=as_sources(result["sources"]),
+                )
         return describe(ctx, must=["原因"])
 
 
@@ -118,8 +137,10 @@ class Define(Operation):
         term = ctx.plan.topic or ""
         result = ctx.toolbox.define(ctx.doc_id, term) if term else {"definition": None}
         if result.get("definition"):
-            return PlanResult(answer=f"{term}：{result['definition']}。（{result['sources'][0]['label']}）",
-                              sources=as_sources(result["sources"]))
+            return PlanResult(
+                answer=f"{term}：{result['definition']}。（{result['sources'][0]['label']}）",
+                sources=as_sources(result["sources"]),
+            )
         return describe(ctx)
 
 
@@ -139,12 +160,24 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     if entity is not None and entity.kind == "project" and not must:
         result = ctx.toolbox.indicators(ctx.doc_id, entity.key, "")
         if result.get("goal"):
-            return PlanResult(answer=f"{entity.name}的绩效目标：{result['goal']}（预算13表·{entity.name}）",
-                              sources=as_sources([{"document": ctx.doc_id, "source": ctx.doc["source"], "kind": "table",
-                                                   "table": "13", "label": f"预算13表·{entity.name}"}]))
+            return PlanResult(
+                answer=f"{entity.name}的绩效目标：{result['goal']}（预算13表·{entity.name}）",
+                sources=as_sources(
+                    [
+                        {
+                            "document": ctx.doc_id,
+                            "source": ctx.doc["source"],
+                            "kind": "table",
+                            "table": "13",
+                            "label": f"预算13表·{entity.name}",
+                        }
+                    ]
+                ),
+            )
     named = [o.entity for o in ctx.plan.operands if o.entity is not None and o.entity.kind != "department"]
-    if not named and re.search(r"管什么|管啥|管不管|负责|管哪些|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担",
-                               ctx.plan.topic or ""):
+    if not named and re.search(
+        r"管什么|管啥|管不管|负责|管哪些|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担", ctx.plan.topic or ""
+    ):
         return duties(ctx)
     words = [o.entity.name for o in ctx.plan.operands if o.entity] + (must or [])
     topic = [t for t in re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", ctx.plan.topic or "")]
@@ -160,17 +193,27 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     if best is None or best[0] < 2:
         raise PlanError("说明中没有找到这方面的表述")
     _, sentence, hit = best
-    return PlanResult(answer=f"{sentence.strip()}（{hit['source']['label']}）", sources=as_sources([hit["source"]]))
+    return PlanResult(
+        answer=f"{sentence.strip()}（{hit['source']['label']}）", sources=as_sources([hit["source"]])
+    )
 
 
 def duties(ctx: Context) -> PlanResult:
-    """What the department is responsible for (主要职能): the duty lines that share the most words with the question,
-    or all of them when the question names no field."""
-    passages = [p for p in ctx.toolbox.store.passages(ctx.doc_id) if p.kind == "narrative" and "职能" in (p.section or "")]
+    """What the department is responsible for (主要职能): the duty lines that share the most words with the
+    question, or all of them when the question names no field."""
+    passages = [
+        p
+        for p in ctx.toolbox.store.passages(ctx.doc_id)
+        if p.kind == "narrative" and "职能" in (p.section or "")
+    ]
     if not passages:
         raise PlanError("文档中没有主要职能的说明")
     department = normalize(ctx.doc.get("department") or "")
-    topic = "".join(ch for ch in normalize(ctx.plan.topic or "") if ch not in department and ch not in "管什么的负责职能哪些工作？?")
+    topic = "".join(
+        ch
+        for ch in normalize(ctx.plan.topic or "")
+        if ch not in department and ch not in "管什么的负责职能哪些工作？?"
+    )
     lines = []
     for p in passages:
         body = p.text[len(p.section) + 1 :] if p.section and p.text.startswith(p.section) else p.text
@@ -183,8 +226,16 @@ def duties(ctx: Context) -> PlanResult:
     chosen = [t for t in lines if t[0] == best and best > 0] or lines
     shown = "".join(line for _, line, _ in chosen[:12])
     p = chosen[0][2]
-    source = {"document": ctx.doc_id, "source": ctx.doc["source"], "kind": "passage", "section": p.section,
-              "passage": p.id, "lines": [p.line_start, p.line_end], "label": p.section.split(" › ")[-1], "text": shown}
+    source = {
+        "document": ctx.doc_id,
+        "source": ctx.doc["source"],
+        "kind": "passage",
+        "section": p.section,
+        "passage": p.id,
+        "lines": [p.line_start, p.line_end],
+        "label": p.section.split(" › ")[-1],
+        "text": shown,
+    }
     return PlanResult(answer=f"{shown}（{source['label']}）", sources=as_sources([source]))
 
 
@@ -210,5 +261,9 @@ class StatedCount(Operation):
         if best is None:
             raise PlanError("说明中没有给出这个数量")
         c = best[1]
-        return PlanResult(answer=f"{c['subject']}共{c['value']}{c['unit']}{_cite(c['source'])}", value=c["value"],
-                          unit=c["unit"], sources=as_sources([c["source"]]))
+        return PlanResult(
+            answer=f"{c['subject']}共{c['value']}{c['unit']}{_cite(c['source'])}",
+            value=c["value"],
+            unit=c["unit"],
+            sources=as_sources([c["source"]]),
+        )
