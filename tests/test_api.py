@@ -745,7 +745,7 @@ def test_unknown_eval_suite_is_404_and_lists_the_known_ones(staff_client, suite)
         staff_client.post("/api/eval", json={"suite": suite}, headers=AUTH),
         404,
         f"no bundled suite {suite!r}",
-        "known: punctuation, sample-colloquial, seed-public, variants",
+        "known: " + ", ".join(sorted(p.stem for p in (ROOT / "evals" / "suites").glob("*.jsonl"))),
     )
 
 
