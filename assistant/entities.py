@@ -282,6 +282,24 @@ class Catalog:
         return q[mask.find(longest) : mask.find(longest) + len(longest)] if longest else ""
 
 
+def _short_names(department: str, projects: list[str]) -> list[str]:
+    """区X局 prefixes of project names whose characters spell the department's name in order."""
+    core = core_name(department)
+    prefixes = Counter(
+        m.group(1) for name in projects if (m := re.match(r"区?([\u4e00-\u9fff]{1,8}?[局委办])", name))
+    )
+
+    def spelled(short: str) -> bool:
+        at = 0
+        for ch in short:
+            at = core.find(ch, at) + 1
+            if at == 0:
+                return False
+        return True
+
+    return [short for short, n in prefixes.items() if len(short) >= 3 and spelled(short)]
+
+
 def build_catalog(store: Store, doc_id: str) -> Catalog:
     """Collect every project, unit, subject, 三公 item, narrative subject and total of a document."""
     entities: dict[tuple[str, str], Entity] = {}
@@ -358,8 +376,21 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
                 add("three_public", column, column.replace("财政拨款预算总额", ""))
     for project in store.projects(doc_id):
         add("project", project.name, project.name)
+    if department:  # 区退役军人局…经费: the short name the department's own project names begin with
+        for short in _short_names(department, [p.name for p in store.projects(doc_id)]):
+            entities[("department", "department")] = Entity(
+                "department",
+                "department",
+                department,
+                (*entities[("department", "department")].aliases, short),
+            )
     for fact in store.facts(doc_id):
         add("fact", fact.subject, fact.subject)
+        kuan = re.search(r"（类）([^（）\s]{2,20})（款）", fact.text or "")
+        if (
+            kuan and fact.code and len(fact.code) == 7
+        ):  # …（类）基层医疗卫生机构（款）…（项）: the 款 and its code
+            add("function_subject", fact.code[:5], kuan.group(1))
     numbers = set(store.table_numbers(doc_id))
     for name, (aliases, sources) in TOTALS.items():
         if any(table in numbers for table, _, _ in sources):

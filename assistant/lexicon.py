@@ -127,6 +127,7 @@ DISTRICTS = (
 GENERIC_WORDS = (
     "北京市",
     *DISTRICTS,
+    *(d.removesuffix("区") for d in DISTRICTS),  # 门头沟, 西城: a place, never part of a name's identity
     "部门预算",
     "预算",
     "项目",

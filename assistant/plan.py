@@ -26,7 +26,14 @@ TABLE_ROWS = {
     "13": "绩效目标项目",
 }
 #: Grouping dimensions: a unit, a function subject (功能分类科目) or an economic class (经济分类).
-GROUPS = {"unit": "单位", "function": "功能分类科目", "economic": "经济分类"}
+GROUPS = {
+    "unit": "单位",
+    "function": "功能分类科目",
+    "economic": "经济分类",
+    "catalogue1": "一级目录",
+    "catalogue2": "二级目录",
+    "catalogue3": "三级目录",
+}
 KIND_WORDS = {
     "project": "项目",
     "unit": "单位",
@@ -117,7 +124,7 @@ class QueryPlan(BaseModel):
     )
     operation: str = Field(description="a registered operation, e.g. value, sum, count, top, share, change")
     operands: list[Operand] = Field(default_factory=list)
-    group_by: Literal["unit", "function", "economic"] | None = None
+    group_by: Literal["unit", "function", "economic", "catalogue1", "catalogue2", "catalogue3"] | None = None
     n: int | None = Field(None, ge=1, le=100, description="how many for top/bottom; which place for rank")
     year: Literal["current", "previous"] = "current"
     answer_unit: str | None = Field(

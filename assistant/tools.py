@@ -81,6 +81,7 @@ class Toolbox:
         self.store = corpus.store
         self._catalogs: dict[str, Catalog] = {}
         self._tables: dict[tuple[str, str], dict | None] = {}
+        self._checks: dict[str, list[dict]] = {}
 
     # -- plumbing --------------------------------------------------------
 
@@ -100,6 +101,12 @@ class Toolbox:
         if doc_id not in self._catalogs:
             self._catalogs[doc_id] = build_catalog(self.store, doc_id)
         return self._catalogs[doc_id]
+
+    def checks(self, doc_id: str) -> list[dict]:
+        """The document's reconciliation checks (cached per document)."""
+        if doc_id not in self._checks:
+            self._checks[doc_id] = self.store.checks(doc_id)
+        return self._checks[doc_id]
 
     def table(self, doc_id: str, number: str) -> dict | None:
         if (doc_id, number) not in self._tables:

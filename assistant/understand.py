@@ -65,7 +65,8 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     (
         "describe",
         r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
-        r"目标是什么|管什么|管啥|管不管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|吗[？?!！。]*$",
+        r"目标是什么|管(什么|啥|些|哪|不管|吗)|归.{0,8}管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|"
+        r"吗[？?!！。]*$",
     ),
     (
         "change",
@@ -98,11 +99,14 @@ FOLLOW_UP = re.compile(
 )
 PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比")
 GROUP_WORDS = [
+    ("catalogue1", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}一级(目录|分类)|一级(目录|分类)汇总"),
+    ("catalogue2", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}二级(目录|分类)|二级(目录|分类)汇总"),
+    ("catalogue3", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}三级(目录|分类)|三级(目录|分类)汇总"),
     ("unit", r"各(个)?单位|每个单位|按单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
     (
         "function",
         r"各(个)?(功能分类)?科目|每个科目|按(功能分类)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
-        r"不同的?.{0,6}(功能分类)?科目",
+        r"不同的?.{0,10}(功能分类)?科目",
     ),
     ("economic", r"按(部门|政府)?经济分类|各(部门|政府)?经济分类|哪个经济分类|各(类|项)支出用途|经济科目"),
 ]
@@ -146,7 +150,7 @@ EXPLAINED = re.compile(
     + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
     r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|"
     r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
-    r"指导性目录|目录|一级|二级|三级|类别|多大|比例|比重|占比|"
+    r"指导性目录|目录|类别|多大|比例|比重|占比|[（(][^（）()]*(合计|加起来|一共|在内|总和)[）)]|"
     r"(这|那)[一二两三四五六七八九十几0-9]+(个|项)[\u4e00-\u9fff]{0,4}项目|"
     + "|".join(d.removesuffix("区") + "区?" for d in DISTRICTS)
 )
@@ -202,16 +206,21 @@ def read(text: str, catalog: Catalog) -> Reading:
 def _subject_prefixes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
     """普通教育（20502）, 206: a 类 or 款 code the tables print only inside longer codes is still a
     subject."""
-    codes = [e.key for e in catalog.by_kind("function_subject") if len(e.key) == 7]
+    printed = {kind: [e.key for e in catalog.by_kind(kind) if e.key.isdigit()] for kind in CELL_KINDS}
     for m in re.finditer(r"(?<![0-9])([0-9]{3}|[0-9]{5})(?![0-9])", q):
         code = m.group(1)
-        if any(a <= m.start() < b for a, b in (x["span"] for x in mentions)) or not any(
-            c.startswith(code) for c in codes
-        ):
-            continue
+        kind = next(
+            (k for k, codes in printed.items() if any(c.startswith(code) and c != code for c in codes)), None
+        )
+        if any(a <= m.start() < b for a, b in (x["span"] for x in mentions)) or kind is None:
+            continue  # 资本性支出（503类）, 普通教育（20502）: a class printed only inside longer codes
         named = re.search(r"([\u4e00-\u9fff]{2,14})[（(]?$", q[: m.start()])
-        name = class_name(code) if len(code) == 3 else (named.group(1) if named else code)
-        start = named.start() if named and len(code) == 5 else m.start()
+        name = (
+            class_name(code)
+            if len(code) == 3 and kind == "function_subject"
+            else (named.group(1) if named else code)
+        )
+        start = named.start() if named and (len(code) == 5 or kind != "function_subject") else m.start()
         mentions = [x for x in mentions if not (x["span"][0] < m.end() and start < x["span"][1])]
         mentions.append(
             {
@@ -219,7 +228,7 @@ def _subject_prefixes(q: str, mentions: list[dict], catalog: Catalog) -> list[di
                 "span": [start, m.end()],
                 "candidates": [
                     {
-                        "kind": "function_subject",
+                        "kind": kind,
                         "key": code,
                         "name": name or code,
                         "score": 50.0,
@@ -297,6 +306,7 @@ def _pick(mention: dict, prefer: tuple[str, ...]) -> dict | None:
         close = [c for c in close if not (c["kind"] == "unit" and c["name"].endswith("本级"))] + [
             c for c in cands if c["kind"] == "department" and c["score"] >= top * 0.8
         ]
+    close = [c for c in close if c.get("full")] or close  # a name written out in full is the one meant
     return min(close, key=lambda c: prefer.index(c["kind"]) if c["kind"] in prefer else len(prefer))
 
 
@@ -494,6 +504,8 @@ class Parser:
         tables = "|".join(
             TABLE_WORDS[o.rows.table] for o in plan.operands if o.rows and o.rows.table in TABLE_WORDS
         )
+        if any(kind == "catalogue" for kind, _ in used) or (plan.group_by or "").startswith("catalogue"):
+            tables = "|".join(filter(None, (tables, r"[一二三]级(目录|分类)?")))  # 三级目录是“…”
         for m in [*EXPLAINED.finditer(q), *YEAR.finditer(q), *(re.finditer(tables, q) if tables else [])]:
             flags[m.start() : m.end()] = [False] * (m.end() - m.start())
         used_spans = [
@@ -520,8 +532,11 @@ class Parser:
 
     def _out_of_scope(self, r: Reading, earlier: tuple | None) -> PlanResult | None:
         names_project = any(_pick(m, TABLE_KINDS)["kind"] == "project" for m in r.mentions if m["candidates"])
+        unquoted = QUOTED.sub(
+            "", r.masked
+        )  # “项目立项/招投标工作/合同签订”: a name, not a question about contracts
         for word in OUT_OF_SCOPE:
-            if word in r.masked and not (names_project and re.search(r"几|多少", word)):
+            if word in unquoted and not (names_project and re.search(r"几|多少", word)):
                 return _refuse(
                     "文档只公开预算数字和说明，不包含人员、编制、姓名、联系方式或合同供应商等信息。"
                 )
@@ -617,7 +632,7 @@ class Parser:
         if (
             "describe" in intents
             and (r.slots.names or r.slots.amounts or r.slots.members)
-            and re.search(r"哪些|哪几个|有什么|列出|列一下", r.masked)
+            and re.search(r"哪些|哪几个|哪个|哪一个|哪项|有什么|列出|列一下", r.masked)
             and not ({"count", "sum"} & set(intents))
         ):
             return "rank"  # 哪些项目没有列入…: the set, listed
@@ -780,6 +795,8 @@ class Parser:
         elif re.search(r"政府采购", text):
             rows.table = "05"
         group = next((g for g, pattern in GROUP_WORDS if re.search(pattern, text)), None)
+        if group and group.startswith("catalogue"):
+            rows.table = "12"  # the 指导性目录 classes are columns of 预算12表
         breakdown = re.search(r"里|中|哪一块|哪块|哪项|哪一项|分项|构成|明细|各项|分别", text)
         for m in r.mentions:
             entity = _pick(m, (*CLASSIFIERS, *SCOPES, *TABLE_KINDS))
@@ -867,7 +884,8 @@ class Parser:
         named = [o for o in ops if o.entity["kind"] not in CLASSIFIERS]
         classifiers = [o for o in ops if o.entity["kind"] in CLASSIFIERS and not o.within]
         totals_only = all(o.entity["kind"] in ("total", "fact") for o in named)
-        return bool(r.slots.names or r.slots.amounts or r.slots.members) or (
+        catalogued = any(o.entity["kind"] == "catalogue" for o in ops)  # 三级目录是“…”的那几个: a filter
+        return bool(r.slots.names or r.slots.amounts or r.slots.members or catalogued) or (
             totals_only and bool(classifiers) and "项目" in r.masked
         )
 
@@ -959,6 +977,16 @@ class Parser:
         if (
             numerator is not None
             and not right
+            and numerator.rows is not None
+            and any(w.kind == "catalogue" for w in numerator.rows.within)
+        ):  # 政府采购里货物类占采购总额: the class within its whole table
+            whole = RowSet(table=numerator.rows.table)
+            return QueryPlan(
+                operation="share", operands=[numerator, Operand(rows=whole, measure=numerator.measure)]
+            )
+        if (
+            numerator is not None
+            and not right
             and numerator.within
             and numerator.within[-1].kind in ("total", "three_public", "fact")
         ):
@@ -993,7 +1021,8 @@ class Parser:
         if m := re.search(r"倒数第" + ORDINAL, text):
             op, n = "rank_low", ordinal(m.group(1))
         elif m := (
-            re.search(r"前" + ORDINAL, text) or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位)", text)
+            re.search(r"前" + ORDINAL, text)
+            or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位|行|条|类)", text)
         ):
             op, n = ("bottom" if low else "top"), ordinal(m.group(1))
         elif m := re.search(r"第" + ORDINAL, text):

@@ -288,3 +288,27 @@ def test_a_change_asked_against_a_named_year_is_the_change(assistant, sample_doc
     stated = assistant.toolbox.change(sample_doc_id, "科普活动")
     assert ans.plan.operation == "change"
     assert number(ans) == (f"{abs(Decimal(stated['change'])):.2f}", "万元")
+
+
+def test_no_sum_over_a_table_that_was_not_read_whole(assistant, monkeypatch):
+    """A failed 各行之和 = 合计 check means rows were lost at ingest: a sum over them would be wrong."""
+    failed = {
+        "name": "预算04表 合计: 各行之和 = 合计",
+        "status": "fail",
+        "expected": Decimal("100.00"),
+        "actual": Decimal("60.00"),
+        "difference": Decimal("40.00"),
+        "sources": [],
+    }
+    monkeypatch.setattr(assistant.toolbox, "checks", lambda doc_id: [failed])
+    ans = assistant.ask("名字带“运维”的项目加起来多少？")
+
+    assert ans.refused and ans.value is None
+    assert "预算04表没有被完整读出" in ans.answer
+    assert ans.interpretation == "按 预算04表 名称含“运维”的项目 求和"
+
+
+def test_a_department_called_by_the_short_name_its_projects_use(assistant):
+    ans = assistant.ask("科信局今年一共多少预算？")
+
+    assert ans.plan.operands[0].entity.kind == "department"

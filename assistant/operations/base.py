@@ -7,6 +7,7 @@ so one row reached by two paths is counted once. All arithmetic is ``Decimal``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -80,11 +81,13 @@ class Context:
         if entity is None:
             return self.rows_figure(operand)
         if (
-            entity.kind == "function_subject"
+            entity.kind in SCOPE_CELLS
+            and entity.kind != "unit"
             and self.toolbox.catalog(self.doc_id).get(entity.kind, entity.key) is None
         ):
-            # a 类 or 款 code (206, 20502) the tables print only inside longer codes: its 07 rows, added up
-            rows = RowSet(table="07", within=[*operand.within, entity])
+            # a class (206, 20502, 503) the tables print only inside longer codes: its rows, added up
+            table = "07" if entity.kind == "function_subject" else "03"
+            rows = RowSet(table=table, within=[*operand.within, entity])
             figure = self.rows_figure(Operand(rows=rows, measure=operand.measure))
             figure.label = entity.name
             return figure
@@ -99,6 +102,8 @@ class Context:
             what = f"{entity.name}的{operand.measure}" if operand.measure else entity.name
             raise PlanError(f"表中没有“{what}”的金额")
         m = measures[0]
+        if m.get("table") and len(m.get("rows") or []) > 1:
+            self.trust(m["table"])  # a sum of several rows of a table that was not read whole
         label = (
             "".join(w.name for w in operand.within)
             + entity.name
@@ -106,6 +111,25 @@ class Context:
         )
         cells = tuple((m.get("table"), row, m["measure"]) for row in m.get("rows") or [])
         return Figure(label, Decimal(m["value"]), m["unit"], m["sources"], m.get("formula"), cells)
+
+    # -- the document's own consistency ----------------------------------------
+
+    def incomplete(self, table: str) -> str | None:
+        """Why a table's rows cannot be trusted as a whole: a failed 各行之和 = 合计 (or row count) check —
+        rows were lost or misread at ingest, so any sum, count or ranking over them would be wrong."""
+        for check in self.toolbox.checks(self.doc_id):
+            if check["status"] == "fail" and re.match(
+                rf"(预算{table}表 .*各行之和 = 合计|.*= 预算{table}表行数)", check["name"]
+            ):
+                return (
+                    f"预算{table}表没有被完整读出（{check['name']}：表中印的是{check['expected']}，"
+                    f"读出的各行合计{check['actual']}），按这张表计算的结果不可靠，所以不作答"
+                )
+        return None
+
+    def trust(self, table: str) -> None:
+        if (why := self.incomplete(table)) is not None:
+            raise PlanError(why)
 
     # -- row sets ------------------------------------------------------------
 
@@ -142,6 +166,7 @@ class Context:
         rows = operand.rows or RowSet()
         if rows.table == "11":
             return self.parts(operand)
+        self.trust(rows.table)
         measure = self.measure_of(operand)
         table = self.toolbox.table(self.doc_id, rows.table)
         if table is None:
@@ -252,6 +277,9 @@ GROUP_CELLS = {
     "function": ("功能分类科目编码", "功能分类科目"),
     "economic": ("部门经济分类编码", "部门经济分类"),
     "unit": ("单位编码", "单位名称"),
+    "catalogue1": ("目录一级", "目录一级"),
+    "catalogue2": ("目录二级", "目录二级"),
+    "catalogue3": ("目录三级", "目录三级"),
 }
 
 

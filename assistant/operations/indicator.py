@@ -32,7 +32,8 @@ class Indicator(Operation):
         found = ctx.toolbox.indicators(ctx.doc_id, project, topic)["indicators"]
         if level2 and project:  # 它的成本指标定的多少: the targets of that class, one of them or asked which
             of_class = ctx.toolbox.indicators(ctx.doc_id, project, "", level2.group(1))["indicators"]
-            found = [i for i in found if i in of_class] or of_class
+            names = {i["name"] for i in of_class}
+            found = [i for i in found if i["name"] in names] or of_class
             if len(found) > 1 and found[0]["coverage"] < 0.5:
                 return _which(found)
         if not found:

@@ -118,8 +118,15 @@ class Reason(Operation):
 
     def run(self, ctx: Context) -> PlanResult:
         entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
-        if entity is not None and entity.kind == "fact":
-            result = ctx.toolbox.change(ctx.doc_id, entity.key)
+        if entity is None or entity.kind in ("fact", "department", "total"):
+            # 今年拨款为什么增加了: the department's own change when no narrower subject is named
+            subject = (
+                entity.key if entity is not None and entity.kind == "fact" else (_stated_like(ctx) or "")
+            )
+            try:
+                result = ctx.toolbox.change(ctx.doc_id, subject)
+            except ToolError:
+                result = {}
             if result.get("reason"):
                 return PlanResult(
                     answer=f"{result['reason']}。{_cite(result['sources'][0])}",
@@ -176,7 +183,8 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
             )
     named = [o.entity for o in ctx.plan.operands if o.entity is not None and o.entity.kind != "department"]
     if not named and re.search(
-        r"管什么|管啥|管不管|负责|管哪些|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担", ctx.plan.topic or ""
+        r"管(什么|啥|些|哪|不管|吗)|归.{0,8}管|负责|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担",
+        ctx.plan.topic or "",
     ):
         return duties(ctx)
     words = [o.entity.name for o in ctx.plan.operands if o.entity] + (must or [])
