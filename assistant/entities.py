@@ -289,15 +289,17 @@ def _short_names(department: str, projects: list[str]) -> list[str]:
         m.group(1) for name in projects if (m := re.match(r"区?([\u4e00-\u9fff]{1,8}?[局委办])", name))
     )
 
-    def spelled(short: str) -> bool:
-        at = 0
-        for ch in short:
-            at = core.find(ch, at) + 1
-            if at == 0:
-                return False
-        return True
+    return [short for short in prefixes if len(short) >= 3 and in_order(short, core)]
 
-    return [short for short, n in prefixes.items() if len(short) >= 3 and spelled(short)]
+
+def in_order(word: str, name: str) -> bool:
+    """Every character of ``word`` occurs in ``name``, in the same order (运维 in 运行维护)."""
+    at = 0
+    for ch in word:
+        at = name.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 def build_catalog(store: Store, doc_id: str) -> Catalog:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.contract import Candidate, PlanResult
-from assistant.entities import Catalog, normalize
+from assistant.entities import Catalog, in_order, normalize
 from assistant.lexicon import (
     ATTRIBUTE_WORDS,
     DISTRICTS,
@@ -520,9 +520,7 @@ class Parser:
         for run in re.finditer(r"1{2,}", mask):
             word = q[run.start() : run.end()]
             pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-            if any(p in name for p in pairs for name in names) or any(
-                _in_order(word, name) for name in names
-            ):
+            if any(p in name for p in pairs for name in names) or any(in_order(word, name) for name in names):
                 continue  # 800M那个运维费, 运维 of 运行维护: more words of a name the plan uses
             if any(p in self.catalog.bigrams for p in pairs):
                 return word
@@ -1180,15 +1178,6 @@ def _attribute_columns(text: str) -> list[str]:
     """二级、三级目录 → the columns 目录二级 and 目录三级."""
     text = re.sub(r"([一二三])级、([一二三])级目录", r"\1级目录、\2级目录", text)
     return list(dict.fromkeys(column for word, column in ATTRIBUTE_WORDS.items() if word in text))
-
-
-def _in_order(word: str, name: str) -> bool:
-    at = 0
-    for ch in word:
-        at = name.find(ch, at) + 1
-        if at == 0:
-            return False
-    return True
 
 
 def _name_filter(text: str):
