@@ -42,7 +42,7 @@ KIND_WORDS = {
     "economic_subject": "经济分类科目",
     "gov_economic_subject": "政府经济分类",
     "catalogue": "类别",
-    "three_public": "“三公”经费",
+    "three_public": "三公经费分项",
     "fact": "说明",
     "total": "",
 }
@@ -141,6 +141,11 @@ def _money(value: Decimal) -> str:
     return f"{value.normalize():f}万元"
 
 
+def quoted(name: str) -> str:
+    """A name in “”, its own quotes dropped (“三公”经费 → “三公经费”)."""
+    return "“" + name.replace("“", "").replace("”", "") + "”"
+
+
 def describe_amount(f: AmountFilter) -> str:
     if f.op == "between":
         return f"金额在{_money(f.value)}到{_money(f.high or f.value)}之间"
@@ -156,7 +161,7 @@ def describe_name(f: NameFilter) -> str:
 
 def describe_rows(rows: RowSet) -> str:
     parts = [f"预算{rows.table}表"]
-    parts += [f"{KIND_WORDS.get(w.kind, '')}“{w.name}”下" for w in rows.within]
+    parts += [f"{KIND_WORDS.get(w.kind, '')}{quoted(w.name)}下" for w in rows.within]
     parts += [describe_name(f) for f in rows.names]
     parts += [describe_amount(f) for f in rows.amounts]
     parts += [f"{'也' if m.present else '不'}在预算{m.table}表中" for m in rows.members]
@@ -171,10 +176,10 @@ def describe_operand(op: Operand) -> str:
         text = describe_rows(op.rows)
     elif op.entity is not None:
         kind = KIND_WORDS.get(op.entity.kind, "")
-        text = f"{kind}“{op.entity.name}”" if kind else f"“{op.entity.name}”"
+        text = f"{kind}{quoted(op.entity.name)}"
     else:
         text = "（未指明）"
-    scope = "".join(f"“{w.name}”的" for w in op.within)
+    scope = "".join(f"{quoted(w.name)}的" for w in op.within)
     rank = f"中第{op.rank}名" if op.rank else ""
     return scope + text + rank + (f"的{op.measure}" if op.measure else "")
 
