@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from assistant.contract import Candidate, PlanResult
 from assistant.entities import Catalog, in_order, normalize
+from assistant.executor import interpret
 from assistant.lexicon import (
     ATTRIBUTE_WORDS,
     DISTRICTS,
@@ -25,7 +26,7 @@ from assistant.lexicon import (
     THREE_PUBLIC_PARTS,
 )
 from assistant.operations.base import NOT_FOUND
-from assistant.plan import EntityRef, Operand, QueryPlan, RowSet
+from assistant.plan import EntityRef, NameFilter, Operand, QueryPlan, RowSet
 from assistant.slots import LAST_YEAR, NEXT_YEAR, ORDINAL, QUOTED, YEAR, Slots, ordinal, read_slots
 from index.subjects import class_name
 
@@ -897,7 +898,7 @@ class Parser:
                 and all(m["text"] in p["name"] for p in projects)
             ):
                 rows, _ = self._row_set(r)
-                rows.names.append(_name_filter(m["text"]))
+                rows.names.append(NameFilter(mode="contains", text=m["text"]))
                 return rows
         return None
 
@@ -1180,12 +1181,6 @@ def _attribute_columns(text: str) -> list[str]:
     return list(dict.fromkeys(column for word, column in ATTRIBUTE_WORDS.items() if word in text))
 
 
-def _name_filter(text: str):
-    from assistant.plan import NameFilter
-
-    return NameFilter(mode="contains", text=text)
-
-
 def _measure_of(ops: list[_Op]) -> str | None:
     for o in ops:
         if o.measure:
@@ -1216,8 +1211,6 @@ def _refuse(why: str = "") -> PlanResult:
 
 
 def _ask_back(word: str, plan: QueryPlan) -> PlanResult:
-    from assistant.executor import interpret
-
     return PlanResult(
         answer=f"问题中的“{word}”我没能对应到预算表里的内容，请问“{word}”具体指什么？"
         "可以换个说法或给出完整名称。",
