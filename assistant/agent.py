@@ -16,7 +16,7 @@ from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from assistant.contract import Answer, Candidate, Item, Source, ToolCall, Turn
-from assistant.entities import abbreviation, core_name, normalize
+from assistant.entities import abbreviation, core_name, in_order, normalize
 from assistant.executor import interpret, run_plan_tool
 from assistant.guard import guard
 from assistant.lexicon import DISTRICTS
@@ -44,6 +44,21 @@ def _doc_names(doc: dict) -> list[str]:
     return [normalize(n) for n in (department, core, abbreviation(core) or "") if n and len(n) >= 2]
 
 
+def _not_loaded(q: str, docs: list[dict], districts: list[str]) -> str | None:
+    """A department named right after its district (朝阳区科信局) that none of that district's loaded
+    documents is, spelled out or shortened."""
+    if any(name in q for d in docs for name in _doc_names(d)):
+        return None
+    stems = "|".join(re.escape(x) for d in districts for x in (d, d.removesuffix("区")))
+    for m in re.finditer(rf"(?:{stems})([\u4e00-\u9fff]{{1,8}}?(?:委员会|管理局|局|委|办公室|办))(?!公)", q):
+        name = m.group(1)
+        if not re.search(r"^区|的|项目|经费|指标", name) and not any(
+            in_order(name, normalize(d.get("department") or "")) for d in docs
+        ):
+            return name
+    return None
+
+
 def choose_document(
     question: str, docs: list[dict], preferred: str | None = None
 ) -> tuple[dict | None, str, list[dict]]:
@@ -63,6 +78,8 @@ def choose_document(
         docs = [d for d in docs if any(x in (d.get("department") or "") for x in districts)]
         if not docs:
             return None, f"没有载入{'、'.join(districts)}的预算文档。", []
+        if missing := _not_loaded(q, docs, districts):
+            return None, f"没有载入{districts[0]}{missing}的预算文档。", []
     named = [d for d in docs if any(name in q for name in _doc_names(d))]
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}

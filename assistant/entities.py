@@ -72,6 +72,25 @@ def abbreviation(name: str) -> str | None:
     return None
 
 
+def short_forms(name: str) -> list[str]:
+    """The short names people use for a unit: its initials (发改委), and for a two-character suffix the
+    initials of its first two words kept with the whole suffix (环境卫生服务中心 → 环卫中心)."""
+    forms = [abbreviation(name) or ""]
+    for suffix in ("中心", "委员会", "管理局", "办公室"):
+        if name.endswith(suffix) and len(name) >= len(suffix) + 4:
+            ensure_jieba()
+            words = [
+                piece
+                for w in jieba.lcut(name[: -len(suffix)])
+                if w not in ABBREVIATION_SKIP
+                for piece in ([w[:2], w[2:]] if len(w) == 4 else [w])  # 环境卫生 → 环境, 卫生
+            ]
+            if len(words) >= 3 and all(len(w) >= 2 for w in words[:2]):
+                forms.append(words[0][0] + words[1][0] + suffix)
+            break
+    return [f for f in forms if f]
+
+
 def core_name(name: str) -> str:
     """Drop the 北京市/XX区 prefix an organisation's name carries."""
     return re.sub(r"^(北京市)?[^市]{1,4}区", "", name)
@@ -150,7 +169,7 @@ class Catalog:
 
     def informative(self, text: str) -> list[bool]:
         """Which characters can identify something: not particles, generic words or bare numbers."""
-        flags = [c not in STOP_CHARS and not c.isdigit() for c in text]
+        flags = [c not in STOP_CHARS and not c.isdigit() and c.isalnum() for c in text]  # punctuation: no
         for m in re.finditer(r"[0-9]+(?=[a-z])|(?<=[a-z])[0-9]+", text):  # 5G, 4K: part of a name
             flags[m.start() : m.end()] = [True] * (m.end() - m.start())
         for m in self._generic.finditer(text):
@@ -242,6 +261,8 @@ class Catalog:
                     if 0 <= at <= m.end() + 2:
                         free[at : at + len(name)] = [False] * len(name)
                         mention.end = at + len(name)
+                # the name after the code, already found whole, is this mention (the code says which kind)
+                mentions = [x for x in mentions if not (mention.start <= x.start and x.end <= mention.end)]
                 mentions.append(mention)
         while True:
             found: list[Match] = []
@@ -337,13 +358,13 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             code, unit = cells.get("单位编码", ""), cells.get("单位名称", "")
             if unit and cells.get("层级") != "部门":
                 core = core_name(unit)
-                short = abbreviation(core.removesuffix("本级")) or ""
+                shorts = short_forms(core.removesuffix("本级"))
                 add(
                     "unit",
                     code or unit,
                     unit,
                     core,
-                    short + "本级" if core.endswith("本级") and short else short,
+                    *[s + "本级" if core.endswith("本级") else s for s in shorts],
                 )
             if cells.get("功能分类科目"):
                 add(

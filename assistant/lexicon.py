@@ -6,6 +6,8 @@ the terms every 部门预算 uses, and the colloquial forms people type for them
 
 from __future__ import annotations
 
+import re
+
 #: Colloquial form → the form the documents print. A question is rewritten only where it
 #: does not already use the printed form.
 SYNONYMS = {
@@ -277,3 +279,6 @@ ABBREVIATION_SKIP = set("和与及")
 
 #: Counting units as documents print them; a question's counter picks the fact.
 COUNTERS = ("个", "项", "户", "辆", "家", "台", "套", "人", "名", "次", "条", "部", "所")
+
+#: An organisation named in a question (科信局, 西城教委, 城运中心), to tell a department that is not loaded.
+ORGANISATION = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:委员会|管理局|局|委|办公室|办|中心|街道|法院|检察院))")

@@ -152,14 +152,10 @@ AMOUNT_PATTERNS: list[tuple[str, str]] = [
 # -- membership in another table: 也在政府购买服务里, 没有绩效目标 ----------------------------------
 
 MEMBER_TABLES = {"12": r"政府购买服务|购买服务", "05": r"政府采购|采购", "13": r"绩效目标|绩效指标|绩效表"}
-_NEG = (
-    r"(?:不在|没在|没有(?:出现在|列入|纳入|进入|在|被列入|被纳入)?|不属于|没列入|未列入|未纳入|没纳入|不是|没进|"
-    r"不含在|未出现在|不出现在)"
-)
-_POS = (
-    r"(?:也在|同时在|在|属于|列入了?|纳入了?|列在|进了|也属于|也是|同时是|也列入|同时列入了?|同时纳入了?|出现在|"
-    r"也出现在|同时出现在)"
-)
+#: Put into a table: 列入, 列进, 纳入, 放进, 写进, 出现在, 在 …
+_INTO = r"(?:被)?(?:列入|列进|列在|纳入|放进|放入|放在|进入|写进|写入|编入|出现在|在|进)了?"
+_NEG = r"(?:(?:不|没|没有|未|并未|并没有|尚未)" + _INTO + r"|没有|不属于|不含在|不是)"
+_POS = r"(?:(?:也|同时|都|也都|还)?" + _INTO + r"|(?:也|同时|都)?(?:属于|是))"
 
 
 def _membership(text: str) -> tuple[list[Membership], str]:
@@ -192,11 +188,22 @@ def _table(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+#: A remark on what a figure includes: （含项目支出行）, (包括上年结转).
+INCLUDES = re.compile(r"[（(](?:含|包括|包含)[^（）()]{1,24}[）)]")
+#: 维修、保险和其他三块合计: a count that closes a list of named things (not 前三项, 第二个).
+LIST_COUNT = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![前第后数有是共])(?:这|那)?[两二三四五六七八九十]\s*(?:项|块|个|类|部分|笔|样|种)"
+    r"(?=合计|加起来|加在一起|一共|总共|共|之和|合起来|占|的|，|,|？|\?|$)"
+)
+
+
 def read_slots(text: str) -> Slots:
     """Name, amount and membership filters and the asked unit; the question with them masked."""
     text = re.sub(r"[（(]含[）)]", "", text)  # 100万元(含)到200万元(含): bounds are inclusive anyway
     slots = Slots(text=text, masked=text)
     slots.members, masked = _membership(text)
+    for m in INCLUDES.finditer(masked):  # （含50101和50501）: what the whole includes, not more to add
+        masked = _mask(masked, m.start(), m.end())
     for mode, negate, pattern in NAME_PATTERNS:
         m = re.search(pattern, masked)
         if m and not slots.names:
@@ -211,6 +218,8 @@ def read_slots(text: str) -> Slots:
             slots.amounts.append(AmountFilter(op="between", value=min(low, high), high=max(low, high)))
         else:
             slots.amounts.append(AmountFilter(op=op, value=_wan(m.group(1), m.group(2))))
+        masked = _mask(masked, m.start(), m.end())
+    if m := LIST_COUNT.search(masked):  # 加油和维修两项合计: the count restates the list
         masked = _mask(masked, m.start(), m.end())
     slots.table, masked = _table(masked)
     slots.answer_unit = "万元" if WAN.search(text) else "元" if YUAN.search(text) else None

@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.contract import Candidate, PlanResult
-from assistant.entities import Catalog, in_order, normalize
+from assistant.entities import Catalog, Entity, in_order, normalize
 from assistant.executor import interpret
 from assistant.lexicon import (
     ATTRIBUTE_WORDS,
     DISTRICTS,
     MEASURES,
+    ORGANISATION,
     OUT_OF_SCOPE,
     PROCUREMENT_CLASSES,
     THREE_PUBLIC_PARTS,
@@ -162,8 +163,11 @@ TABLE_WORDS = {
     "11": r"“?三公”?经费?|三公",
     "13": r"绩效",
 }
+#: 那另外一个项目呢: the other one of the kind asked about before.
+OTHER_ONE = re.compile(r"另(?:外)?(?:一|那)?(?:个|项|家)(项目|单位)?")
+#: Words that take something out of a set or a total; a plan that takes nothing out has not understood them.
+EXCLUDES = re.compile(r"扣掉|扣除|除了|除去|除开|不包括|不包含|不算|以外|之外|剔除|去掉|刨去|刨除|减去|减掉")
 ENGLISH = re.compile(r"^[\x00-\x7f\s]+$")
-ORG = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:委员会|管理局|局|委|办公室|办|中心|街道|法院|检察院))")
 
 
 @dataclass
@@ -323,7 +327,7 @@ def _measure_word(name: str) -> str | None:
 
 
 def _splits(gap: str) -> bool:
-    if re.fullmatch(r"(科目|项)?(下面?|里面?|中|之中|当中)?的?[，,]?(其中)?的?", gap):
+    if re.fullmatch(r"(科目|项|(这|那|该)一?行)?(下面?|里面?|中|之中|当中)?的?[，,]?(其中)?的?", gap):
         return False  # 2060101行政运行科目下，基本支出中的人员经费: still one thing
     return bool(re.search(r"比|占|相当于|和|与|及|、|,|，|减|加|还是|或|跟|同|在", gap))
 
@@ -347,14 +351,27 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
     out: list[_Op] = []
     scope: list[dict] = []
     q = r.question
+    one_row = bool(re.search(r"(?:这|那|该|同)一?行", q))
     for m in r.mentions:
         entity = _pick(m, prefer)
         if entity is None:
             continue
         start, end = m["span"]
         gap = q[out[-1].end : start] if out else ""
+        if one_row and re.fullmatch(r"[、，,]|和|与", gap):
+            gap = ""  # 2013801行政运行、30299其他商品和服务支出这一行: one row's codes
         measure = entity["kind"] in ("total", "fact") and _measure_word(entity["name"])
-        if measure and out and out[-1].entity["kind"] not in ("total", "fact") and not _splits(gap):
+        within_measure = (
+            re.fullmatch(r"[，,]?在", gap)
+            and re.match(r"里|中|当中|之中", q[end:])
+            and not re.search(r"占|比重|比例", q[end:])  # 31099在项目支出中占比: a share, not its 项目支出
+        )
+        if (
+            measure
+            and out
+            and out[-1].entity["kind"] not in ("total", "fact")
+            and (not _splits(gap) or within_measure)  # 30213维修费，在项目支出里: its 项目支出
+        ):
             if (
                 out[-1].measure and out[-1].measure != measure
             ):  # 基本支出中的人员经费: the narrower measure, within
@@ -471,6 +488,11 @@ class Parser:
                 earlier_parse if isinstance(earlier_parse, QueryPlan) else None,
                 said,
             )
+        if earlier is not None and (m := OTHER_ONE.search(text)):
+            other = self._other(earlier, m.group(1))
+            if isinstance(other, PlanResult):
+                return other
+            r = self.read(text.replace(m.group(), other.name))
         refusal = self._out_of_scope(r, earlier)
         if refusal is not None:
             return refusal
@@ -481,6 +503,22 @@ class Parser:
                 return _ask_back(word, plan)
         return plan
 
+    def _other(self, earlier: tuple, noun: str | None) -> Entity | PlanResult:
+        """那另一个项目呢: the one other thing of the kind asked before, or a question back listing them."""
+        plan = earlier[1]
+        named = [o.entity for o in plan.operands if o.entity is not None] if plan else []
+        kind = named[-1].kind if named else {"单位": "unit"}.get(noun or "", "project")
+        others = [e for e in self.catalog.by_kind(kind) if all(e.key != n.key for n in named)]
+        if len(others) == 1:
+            return others[0]
+        shown = "、".join(f"“{e.name}”" for e in others[:8]) + ("等" if len(others) > 8 else "")
+        return PlanResult(
+            answer=f"“另一个”可能指其余的任何一个：{shown}。请问是哪一个？"
+            if others
+            else "上一个问题之外没有别的可指，请问您问的是哪一个？",
+            candidates=[Candidate(name=e.name, kind=e.kind, key=e.key) for e in others[:8]],
+        )
+
     def _unexplained(self, r: Reading, plan: QueryPlan) -> str:
         """A word of the question that names something in this document yet no part of the plan uses."""
         used = set()
@@ -489,6 +527,16 @@ class Parser:
             used |= {(e.kind, e.key) for e in refs if e is not None}
             used |= {("total", o.measure), ("fact", o.measure)} if o.measure else set()
         q = r.question
+        negated = any(f.negate for o in plan.operands if o.rows for f in o.rows.names) or any(
+            not m.present for o in plan.operands if o.rows for m in o.rows.members
+        )
+        bounded = any(o.rows.amounts for o in plan.operands if o.rows)
+        for m in EXCLUDES.finditer(q):
+            clause = re.split(r"[,，;；(（]", q[: m.start()])[-1]
+            if bounded and re.search(r"[0-9]", clause):
+                continue  # 超过200万(正好200万的不算): the aside restates the bound
+            if not negated and plan.operation != "difference":
+                return m.group()  # 扣掉加油以后…: something is taken out that the plan does not take out
         flags = self.catalog.informative(q)
         for m in r.mentions:
             kinds = {c["kind"] for c in m["candidates"]}
@@ -550,7 +598,7 @@ class Parser:
             if e.kind in ("department", "unit")
             for a in (e.name, *e.aliases)
         ]
-        for m in ORG.finditer(r.question):
+        for m in ORGANISATION.finditer(r.question):
             name = re.sub(r"^.*?(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))
             for district in DISTRICTS:  # 西城教委: the district, then the department's short name
                 name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
@@ -628,8 +676,12 @@ class Parser:
                 }.get(inherited, inherited)
         if "reason" in intents and "change" in intents:
             return "change"
+        if {"count", "sum"} <= set(intents) and re.search(
+            r"几(?:项|个|笔|类|块)\S{0,10}(?:加起来|加在一起|合计|一共|总共)", r.masked
+        ):
+            return "sum"  # 50102项下的几项缴费加起来: the items, added
         if (
-            "describe" in intents
+            ("describe" in intents or not intents)
             and (r.slots.names or r.slots.amounts or r.slots.members)
             and re.search(r"哪些|哪几个|哪个|哪一个|哪项|有什么|列出|列一下", r.masked)
             and not ({"count", "sum"} & set(intents))
@@ -884,8 +936,9 @@ class Parser:
         classifiers = [o for o in ops if o.entity["kind"] in CLASSIFIERS and not o.within]
         totals_only = all(o.entity["kind"] in ("total", "fact") for o in named)
         catalogued = any(o.entity["kind"] == "catalogue" for o in ops)  # 三级目录是“…”的那几个: a filter
+        scoped = bool(named) and all(o.entity["kind"] in SCOPES for o in named)  # 信息中心的项目加起来
         return bool(r.slots.names or r.slots.amounts or r.slots.members or catalogued) or (
-            totals_only and bool(classifiers) and "项目" in r.masked
+            (totals_only and bool(classifiers) or scoped) and bool(re.search(r"项目(?!支出)", r.masked))
         )
 
     def _name_set(self, r: Reading) -> RowSet | None:
@@ -963,6 +1016,20 @@ class Parser:
         left, right = self._sides(r, earlier, word)
         at = r.question.find(word)
         numerator: Operand | None = None
+        parts = [o for o in left if o.entity["kind"] == "three_public" and o.within]
+        if (
+            not right
+            and len(parts) >= 2
+            and len(parts) == len(left)
+            and all(o.within == parts[0].within for o in parts)
+        ):  # 公务用车运行维护费里，加油和维修两项合计占多大比重: the parts added, over their whole
+            outer = parts[0].within[-1]
+            if (
+                outer["name"] in THREE_PUBLIC_PARTS
+            ):  # the whole as the “三公” table prints it, not 03's subject
+                outer = {"kind": "three_public", "key": outer["name"], "name": outer["name"]}
+            whole = _Op(outer, parts[0].within[:-1], None, 0, 0)
+            return QueryPlan(operation="share", operands=[*(o.operand() for o in parts), whole.operand()])
         if self._set_question(r, left) or self._name_set(r) is not None:
             rows, _ = self._row_set(r)
             if (name_set := self._name_set(r)) is not None:
@@ -1032,6 +1099,12 @@ class Parser:
         ):
             op = "bottom" if low else "list"
             n = 100 if low else None
+        if (
+            op == "max"
+            and (r.slots.names or r.slots.amounts or r.slots.members)
+            and not re.search(r"最|第|排|前|倒数|之首|多|少|贵|高|大|低|小", text)
+        ):
+            op = "list"  # 哪个项目没有列入…: which rows pass the filter, not the largest of them
         if rows.table == "02" and group is None and re.search(r"项目", text):
             rows.table = "04"
         if group is None and rows.table == "04" and re.search(r"哪个单位|哪家单位|哪一个单位", text):
@@ -1114,6 +1187,8 @@ class Parser:
         return QueryPlan(operation="define", operands=[subject] if subject else [], topic=term or r.text)
 
     def _plan_describe(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        if re.search(r"职能|职责", r.text):  # 软件正版化归不归科信局管，职能里怎么写: the department's duties
+            return QueryPlan(operation="describe", operands=[Operand(entity=DEPARTMENT)], topic=r.text)
         project = self._project(r, earlier)
         ops = (
             [Operand(entity=_ref(project))]
@@ -1211,6 +1286,12 @@ def _refuse(why: str = "") -> PlanResult:
 
 
 def _ask_back(word: str, plan: QueryPlan) -> PlanResult:
+    if EXCLUDES.fullmatch(word):
+        return PlanResult(
+            answer=f"问题里有“{word}”，要去掉一部分，我还不能确定去掉的是哪些行。我目前的理解是：{interpret(plan)}，"
+            "其中没有去掉任何部分。请问能把要算的各项直接列出来吗？",
+            interpretation=interpret(plan),
+        )
     return PlanResult(
         answer=f"问题中的“{word}”我没能对应到预算表里的内容，请问“{word}”具体指什么？"
         "可以换个说法或给出完整名称。",

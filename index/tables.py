@@ -44,11 +44,15 @@ class Grouped:
     note: str = ""
 
 
-def group_rows(part: Part, starts: re.Pattern[str]) -> Grouped:
+def group_rows(
+    part: Part, starts: re.Pattern[str], cells: Callable[[str], dict[str, str] | None] | None = None
+) -> Grouped:
     """Group a table's lines into rows that begin at ``starts`` (or 合计).
 
     Lines before the first row are the header; the same header lines repeated
-    at the top of a later page are dropped.
+    at the top of a later page are dropped. A line that looks like a row start (a
+    wrapped 7-digit subject code under a unit code) continues a row whose ``cells``
+    are still incomplete and that has printed no number yet.
     """
     out = Grouped()
     header: set[str] = set()
@@ -67,13 +71,20 @@ def group_rows(part: Part, starts: re.Pattern[str]) -> Grouped:
             skipping_header = False
         if TOTAL.match(ln.text):
             out.rows.append(RawRow([ln], is_total=True))
-        elif starts.match(ln.text):
+        elif starts.match(ln.text) and not (cells and _incomplete(out.rows, cells)):
             out.rows.append(RawRow([ln]))
         elif out.rows and not out.rows[-1].is_total:
             out.rows[-1].lines.append(ln)
         elif not out.rows:
             header.add(ln.text)
     return out
+
+
+def _incomplete(rows: list[RawRow], cells: Callable[[str], dict[str, str] | None]) -> bool:
+    if not rows or rows[-1].is_total:
+        return False
+    head, numbers = split_amounts(rows[-1].text)
+    return not numbers and cells(head) is None
 
 
 def split_amounts(text: str) -> tuple[str, list[Decimal]]:
@@ -335,7 +346,7 @@ PERSONNEL_CLASSES = ("301", "303")
 
 def parse_rows(part: Part, spec: Spec, hints: Hints | None = None) -> tuple[Table, list[Gap]]:
     """Parse a row-per-record table with its spec; unplaceable rows become gaps."""
-    grouped = group_rows(part, spec.starts)
+    grouped = group_rows(part, spec.starts, spec.cells)
     table = Table(
         number=spec.number,
         title=_title(part),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.agent import Assistant, QuestionError
+from assistant.agent import Assistant, QuestionError, choose_document
 from assistant.contract import Answer
 from assistant.guard import guard
 from evals.variants import write_variant
@@ -713,3 +713,15 @@ def test_generated_largest_project_matches_the_truth(generated):
     assert ans.items[0].rank == 1
     assert ans.document == generated.doc
     assert f"共{len(generated.truth['projects'])}项" in ans.answer
+
+
+def test_a_department_of_a_loaded_district_that_is_not_loaded_is_refused_by_name():
+    docs = [
+        {"doc_id": "a1", "source": "a.txt", "department": "北京市朝阳区城市管理委员会", "year": 2021},
+        {"doc_id": "b2", "source": "b.txt", "department": "北京市朝阳区发展和改革委员会", "year": 2024},
+    ]
+
+    chosen, refusal, _ = choose_document("朝阳区科信局的预算是多少？", docs)
+    assert chosen is None and refusal == "没有载入朝阳区科信局的预算文档。"
+    assert choose_document("朝阳区城管委的预算是多少？", docs)[0]["doc_id"] == "a1"
+    assert choose_document("朝阳发改委今年多少钱", docs)[0]["doc_id"] == "b2"

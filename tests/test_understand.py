@@ -8,11 +8,13 @@ refusal — never as a number.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 
 from assistant.contract import Answer, PlanResult
+from assistant.entities import short_forms
 from assistant.executor import execute, run_plan_tool
 from assistant.operations import REGISTRY, Operation, register
 from assistant.operations.base import Context
@@ -312,3 +314,152 @@ def test_a_department_called_by_the_short_name_its_projects_use(assistant):
     ans = assistant.ask("科信局今年一共多少预算？")
 
     assert ans.plan.operands[0].entity.kind == "department"
+
+
+# -- the same money reached twice ------------------------------------------------------
+
+
+def test_adding_a_subject_to_the_class_it_is_printed_under_asks_back(assistant):
+    """30101 基本工资 rows carry 50101 工资奖金津补贴: adding the two would count those rows twice."""
+    ans = assistant.ask("30101基本工资和50101工资奖金津补贴一共多少")
+
+    assert ans.value is None and not ans.refused
+    assert [c.name for c in ans.candidates] == ["基本工资", "工资奖金津补贴"]
+    assert "算两次" in ans.answer
+
+
+def test_disjoint_parts_of_one_row_still_add_up(assistant, sample_corpus, sample_doc_id):
+    """基本支出 and 项目支出 are two columns of the same 合计 row: disjoint, so they add."""
+    total = next(r for r in sample_corpus.store.table(sample_doc_id, "03")["rows"] if r["is_total"])
+    ans = assistant.ask("项目支出和基本支出加起来多少")
+
+    assert number(ans) == (str(total["amounts"]["项目支出"] + total["amounts"]["基本支出"]), "万元")
+
+
+# -- round-4 kinds: membership verbs, which-rows lists, duties, exclusions, follow-ups ------------
+
+
+def test_membership_in_other_words_is_a_filter_not_a_name(assistant, projects, services):
+    ans = assistant.ask("项目支出表里没有列进政府购买服务明细表的那些项目，预算加起来是多少？")
+
+    assert number(ans) == (str(sum(v for name, v in projects.items() if name not in services)), "万元")
+    assert ans.plan.operands[0].rows.names == []
+
+
+def test_which_rows_pass_a_filter_lists_them_all(assistant, projects, services):
+    ans = assistant.ask("哪个项目没有列入政府购买服务？")
+
+    assert ans.plan.operation == "list"
+    assert {i.name for i in ans.items} == set(projects) - services
+
+
+def test_a_duty_asked_about_is_read_from_the_duties_even_when_a_project_shares_its_words(assistant):
+    ans = assistant.ask("软件正版化归科信局管吗？职能里怎么写的")
+
+    assert ans.answer.startswith("负责组织推进软件正版化工作")
+    assert {s.section for s in ans.sources} == {"一、部门概况 › （一）主要职能"}
+
+
+def test_the_duties_are_counted_by_their_numbered_items(assistant, sample_text):
+    section = sample_text.split("（一）主要职能")[1].split("（二）")[0]
+    items = re.findall(r"^(\d+)\.", section, re.M)
+
+    ans = assistant.ask("科信局的主要职能一共列了几条?")
+
+    assert number(ans) == (str(len(items)), "条")
+
+
+def test_taking_something_out_that_the_plan_cannot_take_out_asks_back(assistant):
+    ans = assistant.ask("三公经费里公务用车运行维护费扣掉加油以后合计多少？")
+
+    assert ans.value is None and "扣掉" in ans.answer and ans.interpretation
+
+
+def test_the_other_project_asks_which_when_there_are_many(assistant, projects):
+    ans = assistant.ask(
+        "那另一个项目呢",
+        [{"role": "user", "content": "防疫热线花了多少"}, {"role": "assistant", "content": "128.00万元"}],
+    )
+
+    assert ans.value is None and len(ans.candidates) == 8
+    assert "防疫核酸检测预约热线服务费" not in {c.name for c in ans.candidates}
+
+
+def test_a_stated_count_follow_up_takes_the_subject_it_names(assistant):
+    ans = assistant.ask(
+        "其中一般公务用车有几辆?",
+        [{"role": "user", "content": "科信局有几辆车？"}, {"role": "assistant", "content": "2辆"}],
+    )
+
+    assert ans.answer.startswith("一般公务用车共")
+
+
+def test_a_count_closing_a_list_is_not_part_of_a_name(assistant):
+    ans = assistant.ask("公务用车加油和维修两项合计多少？")
+
+    assert number(ans) == ("1.62", "万元")
+
+
+def test_a_remark_on_what_is_included_adds_nothing(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "03")["rows"]
+    wage = sum(
+        r["amounts"].get("基本支出") or 0
+        for r in rows
+        if not r["is_total"] and r["cells"].get("部门经济分类编码") == "30101"
+    )
+
+    ans = assistant.ask("基本支出中30101基本工资一共安排了多少（含50101和50501两个政府经济分类）？")
+
+    assert number(ans) == (str(wage), "万元")
+
+
+def test_a_subject_read_in_a_measure_after_a_comma(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "03")["rows"]
+    repairs = sum(
+        r["amounts"].get("项目支出") or 0
+        for r in rows
+        if not r["is_total"] and r["cells"].get("部门经济分类编码") == "30213"
+    )
+
+    ans = assistant.ask("经济分类30213维修（护）费，在项目支出里合计安排了多少？")
+
+    assert number(ans) == (str(repairs), "万元")
+
+
+def test_a_unit_is_known_by_the_initials_of_its_first_words():
+    assert "环卫中心" in short_forms("环境卫生服务中心")
+    assert "城运中心" in short_forms("城市运行管理中心")
+
+
+def test_one_row_named_by_its_two_codes_and_a_column(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "03")["rows"]
+    want = next(
+        r["amounts"]["基本支出"]
+        for r in rows
+        if r["cells"].get("功能分类科目编码") == "2060101" and r["cells"].get("部门经济分类编码") == "30201"
+    )
+
+    ans = assistant.ask("预算03表里2060101行政运行、30201办公费这一行，基本支出是多少？")
+
+    assert number(ans) == (str(want), "万元")
+
+
+def test_parts_added_then_shared_of_their_whole(assistant):
+    ans = assistant.ask("公务用车运行维护费里，加油和维修两项合计占多大比重？")
+
+    assert number(ans) == ("57.86", "%")
+    assert ans.formula == "(1.02 + 0.6) / 2.8 * 100 = 57.86"
+    assert {s.table for s in ans.sources} == {"11"}
+
+
+def test_several_items_asked_as_one_sum_are_added(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "03")["rows"]
+    want = sum(
+        r["amounts"]["合计"]
+        for r in rows
+        if not r["is_total"] and r["cells"].get("政府经济分类编码") == "50102"
+    )
+
+    ans = assistant.ask("50102社会保障缴费项下的几项缴费加起来一共多少？")
+
+    assert number(ans) == (str(want), "万元")

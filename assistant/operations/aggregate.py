@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from assistant.contract import Item, PlanResult
+from assistant.contract import Candidate, Item, PlanResult
 from assistant.operations import Operation, register
 from assistant.operations.base import (
     CENT,
@@ -90,6 +90,10 @@ def _sum_figures(ctx: Context) -> PlanResult:
         if f.key() not in seen:
             seen.add(f.key())
             kept.append(f)
+    for i, f in enumerate(kept):
+        for g in kept[i + 1 :]:
+            if ctx.shares_money(f, g):
+                return _overlapping(f, g)
     total = sum((f.value for f in kept), Decimal(0))
     value, unit, conversion = ctx.convert(Figure("合计", total, kept[0].unit))
     expression = " + ".join(str(f.value) for f in kept)
@@ -102,6 +106,17 @@ def _sum_figures(ctx: Context) -> PlanResult:
         formula=conversion or f"{expression} = {total}",
         items=[Item(name=f.label, value=str(f.value), unit=f.unit) for f in kept],
         sources=as_sources(sources),
+    )
+
+
+def _overlapping(f: Figure, g: Figure) -> PlanResult:
+    """Two named things whose rows overlap (基本工资 and the 工资奖金津补贴 it is classed under): adding them
+    would count the same money twice, so ask which one was meant."""
+    return PlanResult(
+        answer=f"“{f.label}”（{f.value}{f.unit}）和“{g.label}”（{g.value}{g.unit}）有一部分是同一笔钱"
+        "，相加会把它算两次。请问您要的是哪一项？",
+        candidates=[Candidate(name=x.label, kind="figure") for x in (f, g)],
+        sources=as_sources([*f.sources, *g.sources]),
     )
 
 

@@ -20,6 +20,7 @@ from assistant.plan import EntityRef, Operand, QueryPlan, RowSet
 from assistant.tools import PRIMARY_MEASURE, Toolbox, row_name
 from index.bm25 import ensure_jieba
 from index.subjects import class_name
+from index.tables import SPECS
 
 NOT_FOUND = "文档中没有这项信息"
 CENT = Decimal("0.01")
@@ -131,6 +132,25 @@ class Context:
         if (why := self.incomplete(table)) is not None:
             raise PlanError(why)
 
+    def shares_money(self, a: Figure, b: Figure) -> bool:
+        """Do two figures add up some of the same money: a row of one table read in the same column, or in
+        a column that contains the other's (a subject's 合计 and its own 基本支出) — and a table's 合计 row
+        holds every row of it?"""
+        for table, row, column in a.cells:
+            for other_table, other_row, other in b.cells:
+                if table != other_table:
+                    continue
+                totals = {
+                    r["row"]
+                    for r in (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
+                    if r["is_total"]
+                }
+                if (row == other_row or row in totals or other_row in totals) and (
+                    other in _columns_within(table, column) or column in _columns_within(table, other)
+                ):
+                    return True
+        return False
+
     # -- row sets ------------------------------------------------------------
 
     def measure_of(self, operand: Operand) -> str:
@@ -197,13 +217,10 @@ class Context:
             )
         total = sum((e.value for e in entries), Decimal(0))
         formula = " + ".join(str(e.value) for e in entries) + f" = {total}" if len(entries) > 1 else None
-        return Figure(
-            "合计",
-            total,
-            "万元",
-            self.sources(entries, table=operand.rows.table if operand.rows else None),
-            formula,
-        )
+        table = operand.rows.table if operand.rows else None
+        measure = self.measure_of(operand)
+        cells = tuple((table, r["row"], measure) for e in entries for r in e.rows)
+        return Figure("合计", total, "万元", self.sources(entries, table=table), formula, cells)
 
     def _names_in(self, table: str) -> set[str]:
         if table == "13":
@@ -271,6 +288,19 @@ class Context:
 
     def year(self) -> str:
         return f"{self.doc['year']}年" if self.doc.get("year") else ""
+
+
+def _columns_within(table: str, column: str) -> set[str]:
+    """A column and every column its table's identities make a part of it (合计 ⊃ 基本支出 ⊃ 人员经费)."""
+    spec = SPECS.get(table or "")
+    out, todo = {column}, [column]
+    while todo and spec:
+        whole = todo.pop()
+        for total, parts in spec.identities:
+            if total == whole:
+                todo += [p for p in parts if p not in out]
+                out.update(parts)
+    return out
 
 
 GROUP_CELLS = {

@@ -206,9 +206,7 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     )
 
 
-def duties(ctx: Context) -> PlanResult:
-    """What the department is responsible for (主要职能): the duty lines that share the most words with the
-    question, or all of them when the question names no field."""
+def _duty_passages(ctx: Context) -> list:
     passages = [
         p
         for p in ctx.toolbox.store.passages(ctx.doc_id)
@@ -216,6 +214,40 @@ def duties(ctx: Context) -> PlanResult:
     ]
     if not passages:
         raise PlanError("文档中没有主要职能的说明")
+    return passages
+
+
+def _count_duties(ctx: Context, counter: str) -> PlanResult:
+    """主要职能一共几条: the numbered items of the duties section (1. 2. …), counted once each."""
+    passages = _duty_passages(ctx)
+    numbers: list[int] = []
+    for p in passages:
+        numbers += [int(n) for n in re.findall(r"(?:^|[。；：:\s])(\d{1,2})[.．、]", p.text)]
+    items = sorted(set(numbers))
+    if not items or items != list(range(1, len(items) + 1)):
+        raise PlanError("主要职能没有按条编号，无法计数")
+    p = passages[0]
+    source = {
+        "document": ctx.doc_id,
+        "source": ctx.doc["source"],
+        "kind": "passage",
+        "section": p.section,
+        "passage": p.id,
+        "lines": [p.line_start, passages[-1].line_end],
+        "label": p.section.split(" › ")[-1],
+    }
+    return PlanResult(
+        answer=f"主要职能共列了{len(items)}{counter}（{source['label']}，第1至第{len(items)}条）。",
+        value=str(len(items)),
+        unit=counter,
+        sources=as_sources([source]),
+    )
+
+
+def duties(ctx: Context) -> PlanResult:
+    """What the department is responsible for (主要职能): the duty lines that share the most words with the
+    question, or all of them when the question names no field."""
+    passages = _duty_passages(ctx)
     department = normalize(ctx.doc.get("department") or "")
     topic = "".join(
         ch
@@ -257,14 +289,17 @@ class StatedCount(Operation):
     def run(self, ctx: Context) -> PlanResult:
         topic = ctx.plan.topic or ""
         counter = next(iter(re.findall(r"(?:几|多少)(\w)", topic)), "个")
+        if re.search(r"职能|职责", topic) and counter in "条项个点":
+            return _count_duties(ctx, counter)
         result = ctx.toolbox.counts(ctx.doc_id)
         best = None
         for c in result["counts"]:
             if counter not in "个项" and c["unit"] != counter:
                 continue
             subject = normalize(c["subject"])
-            score = sum(ch in topic for ch in subject) / max(len(subject), 1)
-            if score >= 0.5 and (best is None or score > best[0]):
+            hits = sum(ch in topic for ch in subject)
+            score = (hits / max(len(subject), 1), hits)  # 一般公务用车 before 车辆 when both fit whole
+            if score[0] >= 0.5 and (best is None or score > best[0]):
                 best = (score, c)
         if best is None:
             raise PlanError("说明中没有给出这个数量")
