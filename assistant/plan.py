@@ -98,6 +98,9 @@ class RowSet(BaseModel):
     names: list[NameFilter] = Field(default_factory=list)
     amounts: list[AmountFilter] = Field(default_factory=list)
     within: list[EntityRef] = Field(default_factory=list)
+    without: list[EntityRef] = Field(
+        default_factory=list, description="除了…: rows of these units, subjects or projects left out"
+    )
     members: list[Membership] = Field(default_factory=list)
     level: int | None = Field(None, description="function-code digits to keep: 3 类, 5 款, 7 项")
 
@@ -162,6 +165,7 @@ def describe_name(f: NameFilter) -> str:
 def describe_rows(rows: RowSet) -> str:
     parts = [f"预算{rows.table}表"]
     parts += [f"{KIND_WORDS.get(w.kind, '')}{quoted(w.name)}下" for w in rows.within]
+    parts += [f"除{KIND_WORDS.get(w.kind, '')}{quoted(w.name)}外" for w in rows.without]
     parts += [describe_name(f) for f in rows.names]
     parts += [describe_amount(f) for f in rows.amounts]
     parts += [f"{'也' if m.present else '不'}在预算{m.table}表中" for m in rows.members]

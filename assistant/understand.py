@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.contract import Candidate, PlanResult
+from assistant.english import gloss
 from assistant.entities import Catalog, Entity, in_order, normalize
 from assistant.executor import interpret
 from assistant.lexicon import (
@@ -98,6 +99,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
 ]
 FOLLOW_UP = re.compile(
     r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用)"
+    r"|占(了)?(其中|里面|这里面|当中)"  # 出国费用占了其中百分之几: a part of what was asked before
 )
 PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比")
 GROUP_WORDS = [
@@ -163,6 +165,8 @@ TABLE_WORDS = {
     "11": r"“?三公”?经费?|三公",
     "13": r"绩效",
 }
+#: 它占…, 这个项目的…: the thing the last answer named.
+PRONOUN = re.compile(r"^(?:那)?(?:它的|它|这个项目的?|该项目的?|此项目的?|这一项|这项)")
 #: 那另外一个项目呢: the other one of the kind asked about before.
 OTHER_ONE = re.compile(r"另(?:外)?(?:一|那)?(?:个|项|家)(项目|单位)?")
 #: Words that take something out of a set or a total; a plan that takes nothing out has not understood them.
@@ -252,6 +256,15 @@ def _parent_part(name: str) -> str | None:
     return next((parent for parent, parts in THREE_PUBLIC_PARTS.items() if name in parts), None)
 
 
+def _three_public_name(entity: dict) -> str:
+    """The column a “三公” entity is printed as (its key), or the 三公 total for the bare total."""
+    if entity["key"] == "“三公”经费":
+        return THREE_PUBLIC_TOTAL
+    if entity["kind"] == "three_public" and entity["key"] in THREE_PUBLIC_PARTS:
+        return entity["key"]
+    return entity["name"]
+
+
 def _descendants(parent: str) -> list[str]:
     out = []
     for part in THREE_PUBLIC_PARTS.get(parent, ()):
@@ -292,8 +305,23 @@ def _classes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
 
 def _own_unit(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
     """本级的项目: the one unit whose name ends in 本级 (a generic word, so never matched on its own)."""
-    at = q.find("本级")
     own = [e for e in catalog.by_kind("unit") if e.name.endswith("本级")]
+    office = re.search(r"(?:[局委办]机关(?:本级)?|机关本级)(?!运行|经费|事业)", q)  # 局机关, 委机关本级: the department's own office
+    if office and len(own) == 1:
+        a, b = office.span()
+        overlapping = [m for m in mentions if m["span"][0] < b and a < m["span"][1]]
+        if all(  # a stated fact (本委机关1家) or the unit itself gives way to the office
+            c["kind"] == "fact" or c["key"] == own[0].key for m in overlapping for c in m["candidates"]
+        ):
+            kept = [m for m in mentions if m not in overlapping]
+            return _add(
+                kept,
+                q,
+                min([a, *(m["span"][0] for m in overlapping)]),
+                max([b, *(m["span"][1] for m in overlapping)]),
+                own[0],
+            )
+    at = q.find("本级")
     including = at > 0 and re.search(r"(含|包括|连同|加上)$", q[max(0, at - 2) : at])  # 几个单位（含本级）
     if at >= 0 and len(own) == 1 and not including and _free(q, mentions, at, at + 2):
         mentions = _add(mentions, q, at, at + 2, own[0])
@@ -466,10 +494,13 @@ class Parser:
         text = text.strip()
         previous = next((t["content"] for t in reversed(history or []) if t.get("role") == "user"), None)
         said = next((t["content"] for t in reversed(history or []) if t.get("role") == "assistant"), "")
-        if ENGLISH.match(text) and re.search(r"[A-Za-z]{3,}", text):
-            return PlanResult(
-                answer=f"{NOT_UNDERSTOOD}：目前只支持中文提问，请用中文再问一次。", refused=True
-            )
+        if ENGLISH.match(re.sub(r"[（(][^）)]*[）)]", "", text)) and re.search(r"[A-Za-z]{3,}", text):
+            chinese = gloss(text)  # an English question, read through the budget glossary or not at all
+            if chinese is None:
+                return PlanResult(
+                    answer=f"{NOT_UNDERSTOOD}：英文问题里有预算词表之外的词，请用中文再问一次。", refused=True
+                )
+            text = chinese
         r = self.read(text)
         earlier = None
         follow = bool(previous) and bool(FOLLOW_UP.search(text) or len(text) <= 12 or not r.mentions)
@@ -488,6 +519,20 @@ class Parser:
                 earlier_parse if isinstance(earlier_parse, QueryPlan) else None,
                 said,
             )
+        if earlier is not None and (whole := self._whole_asked_before(r, earlier[0])):
+            r = self.read(
+                f"{whole}里{text}"
+            )  # 三公经费多少？ 里面维修花多少: a part of the whole asked before
+        if (
+            earlier is not None
+            and (m := PRONOUN.match(text))
+            and not any(
+                c["kind"] in ("project", "unit") for mention in r.mentions for c in mention["candidates"][:1]
+            )
+        ):
+            said_projects = self._projects_said(earlier[2])
+            if len(said_projects) == 1:  # 最多的是哪个？ 它占全部项目支出多少: the one the answer named
+                r = self.read(said_projects[0].name + text[m.end() :])
         if earlier is not None and (m := OTHER_ONE.search(text)):
             other = self._other(earlier, m.group(1))
             if isinstance(other, PlanResult):
@@ -502,6 +547,19 @@ class Parser:
             if plan.operation in NUMERIC and (word := self._unexplained(r, plan)):
                 return _ask_back(word, plan)
         return plan
+
+    def _whole_asked_before(self, r: Reading, before: Reading) -> str | None:
+        """The “三公” item the previous question asked about, when this one names only a part of it by its
+        short word (维修, 出国) and no “三公” item of its own."""
+        if any(c["kind"] == "three_public" for m in r.mentions for c in m["candidates"]):
+            return None
+        for m in before.mentions:
+            for c in m["candidates"]:
+                name = _three_public_name(c)
+                if c["kind"] in ("three_public", "total") and name in THREE_PUBLIC_PARTS:
+                    if any(_part_stem(p) and _part_stem(p) in r.text for p in _descendants(name)):
+                        return m["text"]
+        return None
 
     def _other(self, earlier: tuple, noun: str | None) -> Entity | PlanResult:
         """那另一个项目呢: the one other thing of the kind asked before, or a question back listing them."""
@@ -523,12 +581,14 @@ class Parser:
         """A word of the question that names something in this document yet no part of the plan uses."""
         used = set()
         for o in plan.operands:
-            refs = [o.entity, *o.within, *(o.rows.within if o.rows else [])]
+            refs = [o.entity, *o.within, *(o.rows.within + o.rows.without if o.rows else [])]
             used |= {(e.kind, e.key) for e in refs if e is not None}
             used |= {("total", o.measure), ("fact", o.measure)} if o.measure else set()
         q = r.question
-        negated = any(f.negate for o in plan.operands if o.rows for f in o.rows.names) or any(
-            not m.present for o in plan.operands if o.rows for m in o.rows.members
+        negated = (
+            any(f.negate for o in plan.operands if o.rows for f in o.rows.names)
+            or any(not m.present for o in plan.operands if o.rows for m in o.rows.members)
+            or any(o.rows.without for o in plan.operands if o.rows)
         )
         bounded = any(o.rows.amounts for o in plan.operands if o.rows)
         for m in EXCLUDES.finditer(q):
@@ -547,7 +607,7 @@ class Parser:
         names = {
             normalize(e.name)
             for o in plan.operands
-            for e in [o.entity, *o.within, *(o.rows.within if o.rows else [])]
+            for e in [o.entity, *o.within, *(o.rows.within + o.rows.without if o.rows else [])]
             if e is not None
         }
         tables = "|".join(
@@ -659,6 +719,12 @@ class Parser:
             if inherited in ("count", "stated_count", "indicator") and MONEY_WORDS.search(r.masked):
                 inherited = None
             if (
+                inherited in ("max", "min", "top", "bottom", "rank", "rank_low", "list")
+                and re.search(r"多少|几", r.masked)
+                and not re.search(r"呢[？?]?$", r.text)
+            ):
+                inherited = None  # 哪个单位最多？ 委机关的人员经费多少: a question of its own, not a ranking
+            if (
                 inherited == "value"
                 and re.search(r"呢[？?]?$", r.text)
                 and not INDICATOR_WORDS.search(r.masked)
@@ -727,7 +793,7 @@ class Parser:
     def _siblings(self, r: Reading, ops: list[_Op]) -> list[_Op]:
         """公车加油费和维修费, 三公经费里加油和保险两项: parts of a “三公” item named by their short words."""
         for i, op in enumerate(ops):
-            name = THREE_PUBLIC_TOTAL if op.entity["key"] == "“三公”经费" else op.entity["name"]
+            name = _three_public_name(op.entity)
             parent = (
                 name
                 if name in THREE_PUBLIC_PARTS
@@ -859,6 +925,10 @@ class Parser:
             if breakdown and parts:
                 entity = parts[0]
             if any(w.kind == entity["kind"] and w.key == entity["key"] for w in rows.within):
+                continue
+            left_out = re.search(r"(?:除了|除去|除开|除|不算|不含|不包括|扣除|去掉)$", text[: m["span"][0]])
+            if left_out and entity["kind"] in ("economic_subject", "function_subject", "unit", "project"):
+                rows.without.append(_ref(entity))  # 除了本级，哪个单位最多: the rest
                 continue
             if entity["kind"] in ("economic_subject", "function_subject", "unit"):
                 rows.within.append(_ref(entity))
@@ -1077,6 +1147,22 @@ class Parser:
                 numerator = before[-1].operand()
         if numerator is None or not right:
             return self._not_found(r)
+        if (
+            right[0].entity["kind"] == "three_public"
+            and numerator.entity
+            and numerator.entity.kind != "three_public"
+        ):
+            part = next(  # 出国费用占三公经费: the part as the “三公” table prints it, not 03's subject
+                (
+                    c
+                    for m in r.mentions
+                    for c in m["candidates"]
+                    if c["kind"] == "three_public" and c["name"] == numerator.entity.name
+                ),
+                None,
+            )
+            if part is not None:
+                numerator = Operand(entity=_ref(part))
         return QueryPlan(operation="share", operands=[numerator, right[0].operand()])
 
     def _plan_rank(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
@@ -1219,12 +1305,24 @@ class Parser:
                 entity = _pick(m, TABLE_KINDS)
                 if entity and entity["kind"] == "project":
                     return entity
-        if earlier is not None and REFERS_BACK.search(r.text) and earlier[2]:
-            _, said = self.catalog.resolve(earlier[2])  # 这个项目: the one the last answer named
-            named = [c.entity for m in said for c in m.candidates if c.full and c.entity.kind == "project"]
+        if earlier is not None and REFERS_BACK.search(r.text):
+            named = self._projects_said(earlier[2])  # 这个项目: the one the last answer named
             if len(named) == 1:
                 return named[0].as_dict()
         return None
+
+    def _projects_said(self, said: str) -> list[Entity]:
+        """The projects an answer names in full, once each."""
+        if not said:
+            return []
+        _, mentions = self.catalog.resolve(said)
+        named = {
+            c.entity.key: c.entity
+            for m in mentions
+            for c in m.candidates
+            if c.full and c.entity.kind == "project"
+        }
+        return list(named.values())
 
     def _plan_indicator(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         project = self._project(r, earlier)

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.contract import Answer, PlanResult
+from assistant.english import gloss
 from assistant.entities import short_forms
 from assistant.executor import execute, run_plan_tool
 from assistant.operations import REGISTRY, Operation, register
@@ -195,11 +196,45 @@ def test_a_department_that_is_not_loaded_is_named_in_the_refusal(assistant):
     assert "教委" in ans.answer
 
 
-def test_an_english_question_is_not_understood_rather_than_not_in_the_document(assistant):
+def test_an_english_question_outside_the_glossary_is_not_understood_rather_than_not_in_the_document(
+    assistant,
+):
     ans = assistant.ask("How much is the hotline project?")
 
     assert ans.value is None
     assert "没能理解" in ans.answer and "文档中没有" not in ans.answer
+
+
+def test_an_english_question_in_budget_terms_is_answered_exactly(assistant, sample_corpus, sample_doc_id):
+    total = next(r for r in sample_corpus.store.table(sample_doc_id, "03")["rows"] if r["is_total"])
+    basic, whole = total["amounts"]["基本支出"], total["amounts"]["合计"]
+
+    ans = assistant.ask(
+        "What percentage of the bureau's total 2022 budget is basic expenditure (2 decimals)?"
+    )
+
+    assert number(ans) == (str((basic / whole * 100).quantize(Decimal("0.01"))), "%")
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "What share of the Chaoyang City Management Commission's budget goes to project spending?",
+            "项目支出占朝阳区城管委的百分比是多少",
+        ),
+        (
+            "How much is the Tongzhou veterans affairs bureau budgeting for housing purchase subsidies "
+            "in 2022?",
+            "2022年通州区退役军人事务局购房补贴是多少",
+        ),
+        ("How many projects are in the 2019 budget?", "2019年项目有几个"),
+        ("How much did Yanqing District Hospital get for its new building?", None),
+        ("Which company runs the cloud platform?", None),
+    ],
+)
+def test_english_is_read_term_by_term_or_not_at_all(english, chinese):
+    assert gloss(english) == chinese
 
 
 # -- the plan as a contract ---------------------------------------------------------------
@@ -463,3 +498,66 @@ def test_several_items_asked_as_one_sum_are_added(assistant, sample_corpus, samp
     ans = assistant.ask("50102社会保障缴费项下的几项缴费加起来一共多少？")
 
     assert number(ans) == (str(want), "万元")
+
+
+def test_a_unit_left_out_by_chu_le_is_excluded_from_the_ranking(assistant, sample_corpus, sample_doc_id):
+    units = [
+        r
+        for r in sample_corpus.store.table(sample_doc_id, "02")["rows"]
+        if not r["is_total"]
+        and r["cells"].get("层级") == "单位"
+        and not r["cells"]["单位名称"].endswith("本级")
+    ]
+    best = max(units, key=lambda r: r["amounts"]["合计"])
+
+    ans = assistant.ask("除了本级，哪个单位预算最多")
+
+    assert number(ans) == (str(best["amounts"]["合计"]), "万元")
+    assert [w.kind for w in ans.plan.operands[0].rows.without] == ["unit"]
+    assert "除单位" in ans.interpretation
+
+
+def test_a_project_left_out_is_not_ranked(assistant, projects):
+    ranked = sorted(projects.items(), key=lambda kv: kv[1], reverse=True)
+
+    ans = assistant.ask(f"除了{ranked[0][0]}，最贵的项目是哪个")
+
+    assert number(ans) == (str(ranked[1][1]), "万元")
+
+
+def test_a_part_asked_after_its_whole_is_read_inside_it(assistant):
+    ans = assistant.ask(
+        "里面维修花多少?",
+        [{"role": "user", "content": "三公经费今年多少"}, {"role": "assistant", "content": "2.80万元"}],
+    )
+
+    assert number(ans) == ("0.60", "万元")
+    assert {s.table for s in ans.sources} == {"11"}
+
+
+def test_it_is_the_project_the_last_answer_named(assistant, projects):
+    top = max(projects, key=projects.get)
+    whole = sum(projects.values())
+    ans = assistant.ask(
+        "它占全部项目支出的百分之多少？",
+        [
+            {"role": "user", "content": "预算最多的项目是哪个"},
+            {"role": "assistant", "content": f"最多的是{top}（{projects[top]}万元）"},
+        ],
+    )
+
+    assert ans.value is not None and ans.plan.operands[0].entity.name == top
+    assert ans.items[0].value == str(projects[top])
+    assert abs(Decimal(ans.value) - projects[top] / whole * 100) < Decimal("0.01")
+
+
+def test_a_short_question_with_its_own_measure_after_a_ranking_is_not_a_ranking(assistant):
+    ans = assistant.ask(
+        "本级的人员经费多少",
+        [
+            {"role": "user", "content": "哪个单位预算最多"},
+            {"role": "assistant", "content": "最多的是北京市东城区科学技术和信息化局本级"},
+        ],
+    )
+
+    assert ans.plan.operation == "value" and ans.plan.operands[0].measure == "人员经费"

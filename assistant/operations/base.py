@@ -253,6 +253,8 @@ class Context:
         for scope in [*rows.within, *operand.within]:
             if not _in_scope(cells, scope):
                 return False
+        if any(_in_scope(cells, left_out) for left_out in rows.without):
+            return False
         for m in rows.members:
             if (name in members[m.table]) != m.present:
                 return False

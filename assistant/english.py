@@ -1,0 +1,160 @@
+"""English questions read through a budget glossary (英文提问): every word must be a known budget term,
+a place or a function word, or the question is not understood.
+
+The offline parser reads Chinese. An English question is rewritten into the Chinese a person would
+type — ``What share of the bureau's total budget is basic expenditure?`` →
+``基本支出占预算总额的百分比是多少`` — only when each of its content words is in the glossary; one
+unknown word and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: English budget terms → the Chinese the documents print (longest phrases are tried first).
+GLOSSARY = {
+    "total budget": "预算总额",
+    "overall budget": "预算总额",
+    "whole budget": "预算总额",
+    "total expenditure": "支出总额",
+    "total spending": "支出总额",
+    "total income": "收入总额",
+    "total revenue": "收入总额",
+    "basic expenditure": "基本支出",
+    "basic expenditures": "基本支出",
+    "basic spending": "基本支出",
+    "project expenditure": "项目支出",
+    "project expenditures": "项目支出",
+    "project spending": "项目支出",
+    "personnel expenses": "人员经费",
+    "personnel costs": "人员经费",
+    "public expenses": "公用经费",
+    "operating expenses": "公用经费",
+    "housing provident fund": "住房公积金",
+    "housing purchase subsidies": "购房补贴",
+    "housing purchase subsidy": "购房补贴",
+    "three public expenses": "三公经费",
+    "three public funds": "三公经费",
+    "official reception": "公务接待费",
+    "official receptions": "公务接待费",
+    "official vehicles": "公务用车",
+    "official vehicle": "公务用车",
+    "overseas trips": "因公出国（境）费用",
+    "government procurement": "政府采购",
+    "purchase of services": "政府购买服务",
+    "purchased services": "政府购买服务",
+    "fiscal appropriation": "财政拨款",
+    "fiscal appropriations": "财政拨款",
+    "general public budget": "一般公共预算",
+    "own office": "本级",
+    "digital economy": "数字经济",
+    "innovation": "创新",
+    "work": "工作",
+    "projects": "项目",
+    "project": "项目",
+    "expenditure": "支出",
+    "spending": "支出",
+    "income": "收入",
+    "revenue": "收入",
+    "in ten thousand yuan": "万元",
+    "yuan": "元",
+}
+
+#: Beijing's districts in pinyin, and the departments people name in English (the document's own name
+#: decides which budget answers; the parser checks it is the loaded one).
+PLACES = {
+    "dongcheng": "东城区",
+    "xicheng": "西城区",
+    "chaoyang": "朝阳区",
+    "haidian": "海淀区",
+    "fengtai": "丰台区",
+    "shijingshan": "石景山区",
+    "mentougou": "门头沟区",
+    "fangshan": "房山区",
+    "tongzhou": "通州区",
+    "shunyi": "顺义区",
+    "changping": "昌平区",
+    "daxing": "大兴区",
+    "huairou": "怀柔区",
+    "pinggu": "平谷区",
+    "miyun": "密云区",
+    "yanqing": "延庆区",
+}
+DEPARTMENTS = {
+    "science and it bureau": "科信局",
+    "science and technology and informatization bureau": "科信局",
+    "education commission": "教委",
+    "health commission": "卫健委",
+    "city management commission": "城管委",
+    "market supervision bureau": "市场监管局",
+    "market regulation bureau": "市场监管局",
+    "veterans affairs bureau": "退役军人事务局",
+    "culture and tourism bureau": "文旅局",
+    "development and reform commission": "发改委",
+    "human resources and social security bureau": "人社局",
+}
+#: Words that carry no budget meaning of their own here.
+FUNCTION_WORDS = set(
+    "a an the of in for to on at by is are was were be does did do its it their this that what which how "
+    "much many share percentage percent proportion goes go spent spend get gets got budget budgeted "
+    "budgeting budgets allocated allocate allocation there whole total department bureau commission "
+    "district beijing year annual decimals decimal places two in with as".split()
+)
+
+
+def gloss(question: str) -> str | None:
+    """The question in Chinese, or ``None`` when a word of it is not a budget term this glossary knows."""
+    text = _plain(question)
+    years = "".join(f"{y}年" for y in re.findall(r"\b(?:19|20)\d\d\b", text))
+    text = re.sub(r"\b(?:in |for )?(?:19|20)\d\d\b", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    chinese = _question(text)
+    return None if chinese is None else years + chinese
+
+
+def _question(text: str) -> str | None:
+    if m := re.match(
+        r"^(?:what|which) (?:share|percentage|percent|proportion) of (?P<whole>.+?) "
+        r"(?:is|goes to|go to|is spent on|goes on|is for|is taken up by) (?P<part>.+)$",
+        text,
+    ):
+        whole, part = _terms(m["whole"]), _terms(m["part"])
+        if whole is None or part is None or not part:
+            return None
+        return f"{part}占{whole or '预算总额'}的百分比是多少"
+    if m := re.match(r"^how many (?P<noun>projects|units) (?P<rest>.*)$", text):
+        rest = _terms(m["rest"])
+        return None if rest is None else f"{rest}{GLOSSARY.get(m['noun'], '单位')}有几个"
+    if m := re.match(r"^(?:how much|what is|what was|what are)\b(?P<rest>.*)$", text):
+        rest = _terms(m["rest"])
+        return None if not rest else f"{rest}是多少"
+    return None
+
+
+def _plain(question: str) -> str:
+    text = question.lower().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"\([^)]*\)", " ", text)  # (in %), (2 decimals): how to print it, said anyway
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _terms(text: str) -> str | None:
+    """The Chinese of a stretch of English, term by term; ``None`` at the first unknown content word."""
+    words = text.split()
+    out: list[str] = []
+    table = {**GLOSSARY, **DEPARTMENTS, **PLACES}
+    longest = max(len(k.split()) for k in table)
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in table:
+                out.append(table[phrase])
+                i += n
+                break
+        else:
+            if words[i] not in FUNCTION_WORDS:
+                return None
+            i += 1
+    return "".join(out)
