@@ -134,8 +134,12 @@ def _question(text: str) -> str | None:
 def _plain(question: str) -> str:
     text = question.lower().replace("&", " and ").replace("’", "'")
     text = re.sub(r"'s\b", "", text)
+    # (互联网出口租用服务): the printed name of what the words before it describe, kept as one token
+    text = re.sub(
+        r"[(（]([^)）]*[\u4e00-\u9fff][^)）]*)[)）]", lambda m: " zh:" + re.sub(r"\s+", "", m[1]) + " ", text
+    )
     text = re.sub(r"\([^)]*\)", " ", text)  # (in %), (2 decimals): how to print it, said anyway
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    text = re.sub(r"[^a-z0-9 :\u4e00-\u9fff（）]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -145,16 +149,27 @@ def _terms(text: str) -> str | None:
     out: list[str] = []
     table = {**GLOSSARY, **DEPARTMENTS, **PLACES}
     longest = max(len(k.split()) for k in table)
+    pending: list[str] = []  # unknown words, forgiven only when a Chinese name follows them
     i = 0
     while i < len(words):
+        if words[i].startswith("zh:"):
+            zh = words[i][3:]
+            if not pending and out and (out[-1] in zh or zh in out[-1]):
+                out[-1] = max(out[-1], zh, key=len)  # basic expenditure (基本支出): said twice, once
+            else:
+                out.append(zh)
+            pending, i = [], i + 1
+            continue
         for n in range(min(longest, len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + n])
             if phrase in table:
+                if pending:
+                    return None
                 out.append(table[phrase])
                 i += n
                 break
         else:
             if words[i] not in FUNCTION_WORDS:
-                return None
+                pending.append(words[i])
             i += 1
-    return "".join(out)
+    return None if pending else "".join(out)

@@ -155,6 +155,7 @@ EXPLAINED = re.compile(
     r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|"
     r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
     r"指导性目录|目录|类别|多大|比例|比重|占比|[（(][^（）()]*(合计|加起来|一共|在内|总和)[）)]|"
+    r"(给|为|替)?(干部职工|职工|员工|工作人员)们?(交|缴|缴纳|发|买)?的?|"
     r"(这|那)[一二两三四五六七八九十几0-9]+(个|项)[\u4e00-\u9fff]{0,4}项目|"
     + "|".join(d.removesuffix("区") + "区?" for d in DISTRICTS)
 )
@@ -165,6 +166,11 @@ TABLE_WORDS = {
     "11": r"“?三公”?经费?|三公",
     "13": r"绩效",
 }
+#: 有几个绩效指标, 产出指标有几条: targets counted, not one target's value.
+COUNTS_INDICATORS = re.compile(  # not 数量指标是多少条: one target's value, counted in 条
+    r"指标[^，。？?是为]{0,8}?(有|共|列了?)[^，。？?是为]{0,3}(几|多少)(个|条|项)"
+    r"|(几|多少)(个|条|项)[^，。？?]{0,6}指标"
+)
 #: 它占…, 这个项目的…: the thing the last answer named.
 PRONOUN = re.compile(r"^(?:那)?(?:它的|它|这个项目的?|该项目的?|此项目的?|这一项|这项)")
 #: 那另外一个项目呢: the other one of the kind asked about before.
@@ -306,7 +312,9 @@ def _classes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
 def _own_unit(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
     """本级的项目: the one unit whose name ends in 本级 (a generic word, so never matched on its own)."""
     own = [e for e in catalog.by_kind("unit") if e.name.endswith("本级")]
-    office = re.search(r"(?:[局委办]机关(?:本级)?|机关本级)(?!运行|经费|事业)", q)  # 局机关, 委机关本级: the department's own office
+    office = re.search(
+        r"(?:[局委办]机关(?:本级)?|机关本级)(?!运行|经费|事业)", q
+    )  # 局机关, 委机关本级: the department's own office
     if office and len(own) == 1:
         a, b = office.span()
         overlapping = [m for m in mentions if m["span"][0] < b and a < m["span"][1]]
@@ -707,6 +715,8 @@ class Parser:
 
     def _intent(self, r: Reading, earlier: tuple | None) -> str:
         intents = r.intents
+        if COUNTS_INDICATORS.search(r.masked):
+            return "indicator_count"
         named = self._named_project(r) or (REFERS_BACK.search(r.text) and self._project(r, earlier))
         if (
             named
@@ -1197,6 +1207,12 @@ class Parser:
             group = "unit"
         measure = _measure_of(operands(r))
         return QueryPlan(operation=op, operands=[Operand(rows=rows, measure=measure)], group_by=group, n=n)
+
+    def _plan_indicator_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        every = re.search(r"(全部|所有|各个?|全)项目|一共有多少个项目", r.masked)
+        project = None if every else self._project(r, earlier)  # 这个项目有几个绩效指标: counted
+        ops = [Operand(entity=_ref(project))] if project else []
+        return QueryPlan(operation="indicator_count", operands=ops, topic=r.text)
 
     def _plan_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         text = r.masked

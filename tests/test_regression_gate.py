@@ -3,7 +3,7 @@ wrong answer.
 
 Thresholds sit at or a little under what the project measured when it set them (seed-public
 62/62, sample-colloquial 131/135, punctuation 20/20, variants 70/70, blind-tune 249/258, blind-tune-2
-117/120 and blind-tune-4 118/124 — questions written blind by people who never read the parser), so a real
+117/120 and blind-tune-4 121/124 — questions written blind by people who never read the parser), so a real
 regression fails here while a rewording of one answer does not. A wrong answer (a number or text that is not
 the gold) fails on any suite: asking back or refusing is allowed, a wrong figure is not.
 No timing is asserted.
@@ -25,7 +25,7 @@ MULTI_DOCUMENT_GATES = {
     "variants.jsonl": 1.0,
     "blind-tune.jsonl": 0.96,
     "blind-tune-2.jsonl": 0.97,
-    "blind-tune-4.jsonl": 0.95,
+    "blind-tune-4.jsonl": 0.97,
 }
 
 

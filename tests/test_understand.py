@@ -561,3 +561,31 @@ def test_a_short_question_with_its_own_measure_after_a_ranking_is_not_a_ranking(
     )
 
     assert ans.plan.operation == "value" and ans.plan.operands[0].measure == "人员经费"
+
+
+def test_the_targets_of_a_project_are_counted_not_one_of_them_read(assistant, sample_corpus, sample_doc_id):
+    project = next(
+        p for p in sample_corpus.store.projects(sample_doc_id) if p.name == "防疫核酸检测预约热线服务费"
+    )
+    quality = [i for i in project.indicators if i.level2.startswith("质量")]
+
+    every = assistant.ask("防疫热线项目有几个绩效指标")
+    of_class = assistant.ask("防疫热线项目的质量指标有几条")
+
+    assert number(every) == (str(len(project.indicators)), "个")
+    assert number(of_class) == (str(len(quality)), "条")
+    assert every.plan.operation == "indicator_count"
+
+
+def test_an_english_question_may_name_a_row_by_its_printed_chinese_name():
+    assert (
+        gloss(
+            "How much did the bureau budget in 2022 for the Internet egress leasing service "
+            "(互联网出口租用服务)?"
+        )
+        == "2022年互联网出口租用服务是多少"
+    )
+    assert (
+        gloss("What share of the budget goes to basic expenditure (基本支出)?")
+        == "基本支出占预算总额的百分比是多少"
+    )

@@ -55,3 +55,57 @@ class Indicator(Operation):
             operator=op if op in ("≥", "≤", "=") else None,
             sources=as_sources([best["source"]]),
         )
+
+
+#: A class of targets a question counts: 一级 产出/效益/满意度, or 二级 数量/质量/时效/成本 ….
+INDICATOR_CLASS = re.compile(
+    r"(产出|效益|满意度|数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响)(?:类)?指标"
+)
+
+
+@register
+class IndicatorCount(Operation):
+    """How many performance targets (绩效指标) a project — or every project — sets, of one class if named."""
+
+    names = ("indicator_count",)
+    verbs = {"indicator_count": "数绩效指标条数"}
+
+    def run(self, ctx: Context) -> PlanResult:
+        entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+        name = entity.key if entity is not None and entity.kind == "project" else None
+        projects = [p for p in ctx.toolbox.store.projects(ctx.doc_id) if name in (None, p.name)]
+        if name and not projects:
+            raise PlanError(f"预算13表中没有“{name}”")
+        wanted = INDICATOR_CLASS.search(ctx.plan.topic or "")
+        kind = wanted.group(1) if wanted else ""
+        found = [
+            (p, i)
+            for p in projects
+            for i in p.indicators
+            if not kind or i.level1.startswith(kind) or i.level2.startswith(kind)
+        ]
+        if not any(p.indicators for p in projects):
+            raise PlanError("预算13表中没有这个项目的绩效指标")
+        whose = name or "全部项目"
+        counter = next(iter(re.findall(r"(?:几|多少)(个|条|项)", ctx.plan.topic or "")), "条")
+        sources = [
+            {
+                "document": ctx.doc_id,
+                "source": ctx.doc["source"],
+                "kind": "table",
+                "table": "13",
+                "label": f"预算13表·{p.name}",
+                "lines": [p.line_start, p.line_end],
+            }
+            for p in projects
+            if p.indicators
+        ]
+        shown = "、".join(f"“{i.level3}”" for _, i in found[:12]) + ("等" if len(found) > 12 else "")
+        return PlanResult(
+            answer=f"{whose}的{kind + '指标' if kind else '绩效指标'}共{len(found)}{counter}"
+            + (f"：{shown}" if found else "")
+            + "（预算13表）。",
+            value=str(len(found)),
+            unit=counter,
+            sources=as_sources(sources[:60]),
+        )
