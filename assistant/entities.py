@@ -72,23 +72,28 @@ def abbreviation(name: str) -> str | None:
     return None
 
 
-def short_forms(name: str) -> list[str]:
+def short_forms(name: str, parent: str = "") -> list[str]:
     """The short names people use for a unit: its initials (发改委), and for a two-character suffix the
-    initials of its first two words kept with the whole suffix (环境卫生服务中心 → 环卫中心)."""
+    initials of its first two words kept with the whole suffix (环境卫生服务中心 → 环卫中心) — also of what
+    follows the department's own name (发展和改革综合保障中心 → 综保中心)."""
     forms = [abbreviation(name) or ""]
-    for suffix in ("中心", "委员会", "管理局", "办公室"):
-        if name.endswith(suffix) and len(name) >= len(suffix) + 4:
-            ensure_jieba()
-            words = [
-                piece
-                for w in jieba.lcut(name[: -len(suffix)])
-                if w not in ABBREVIATION_SKIP
-                for piece in ([w[:2], w[2:]] if len(w) == 4 else [w])  # 环境卫生 → 环境, 卫生
-            ]
-            if len(words) >= 3 and all(len(w) >= 2 for w in words[:2]):
-                forms.append(words[0][0] + words[1][0] + suffix)
-            break
-    return [f for f in forms if f]
+    stems = [parent, next((parent.removesuffix(x) for x in ORG_SUFFIXES if parent.endswith(x)), parent)]
+    stem = next((x for x in stems if x and name.startswith(x) and len(name) > len(x)), "")
+    rest = name[len(stem) :] if stem else ""
+    for text, least in ((name, 3), (rest, 2)):
+        for suffix in ("中心", "委员会", "管理局", "办公室"):
+            if text.endswith(suffix) and len(text) >= len(suffix) + 4:
+                ensure_jieba()
+                words = [
+                    piece
+                    for w in jieba.lcut(text[: -len(suffix)])
+                    if w not in ABBREVIATION_SKIP
+                    for piece in ([w[:2], w[2:]] if len(w) == 4 else [w])  # 环境卫生 → 环境, 卫生
+                ]
+                if len(words) >= least and all(len(w) >= 2 for w in words[:2]):
+                    forms.append(words[0][0] + words[1][0] + suffix)
+                break
+    return list(dict.fromkeys(f for f in forms if f))
 
 
 def core_name(name: str) -> str:
@@ -358,7 +363,10 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             code, unit = cells.get("单位编码", ""), cells.get("单位名称", "")
             if unit and cells.get("层级") != "部门":
                 core = core_name(unit)
-                shorts = short_forms(core.removesuffix("本级"))
+                names = [re.sub(r"（.*?）", "", core), *map(core_name, re.findall(r"（(.*?)）", core))]
+                shorts = [
+                    f for n in names for f in short_forms(n.removesuffix("本级"), core_name(department))
+                ]
                 add(
                     "unit",
                     code or unit,

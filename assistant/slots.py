@@ -188,6 +188,8 @@ def _table(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+#: A year written with two digits after a comparison: 比20年, 和21年相比.
+SHORT_YEAR = re.compile(r"(比|较|和|与|跟|同|对比|相比)([12]\d)年(?!度|底|初|末)")
 #: A remark on what a figure includes: （含项目支出行）, (包括上年结转).
 INCLUDES = re.compile(r"[（(](?:含|包括|包含)[^（）()]{1,24}[）)]")
 #: 维修、保险和其他三块合计: a count that closes a list of named things (not 前三项, 第二个).
@@ -199,6 +201,7 @@ LIST_COUNT = re.compile(
 
 def read_slots(text: str) -> Slots:
     """Name, amount and membership filters and the asked unit; the question with them masked."""
+    text = SHORT_YEAR.sub(lambda m: f"{m[1]}20{m[2]}年", text)  # 比20年多花了多少: 2020年
     text = re.sub(r"[（(]含[）)]", "", text)  # 100万元(含)到200万元(含): bounds are inclusive anyway
     slots = Slots(text=text, masked=text)
     slots.members, masked = _membership(text)

@@ -91,14 +91,15 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     (
         "count",
         r"(?<![那这哪])几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
-        r"几部|多少部|几名|多少名|多少人|几人|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|个数|数量|项数",
+        r"几部|多少部|几名|多少名|多少人|几人|几套|多少套|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|"
+        r"个数|数量|项数",
     ),
     ("difference", r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,4}?多少|相差|差(额|距|多少)|差了|差几"),
     ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起|加总|累计|加一块|一块儿?多少"),
     ("avg", r"平均"),
 ]
 FOLLOW_UP = re.compile(
-    r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用)"
+    r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用|这里面|里面|当中)"
     r"|占(了)?(其中|里面|这里面|当中)"  # 出国费用占了其中百分之几: a part of what was asked before
 )
 PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比")
@@ -106,7 +107,7 @@ GROUP_WORDS = [
     ("catalogue1", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}一级(目录|分类)|一级(目录|分类)汇总"),
     ("catalogue2", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}二级(目录|分类)|二级(目录|分类)汇总"),
     ("catalogue3", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}三级(目录|分类)|三级(目录|分类)汇总"),
-    ("unit", r"各(个)?单位|每个单位|按单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
+    ("unit", r"各(个)?(预算)?单位|每个单位|按(预算)?单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
     (
         "function",
         r"各(个)?(功能分类)?科目|每个科目|按(功能分类)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
@@ -197,12 +198,17 @@ class Reading:
         return self.slots.masked
 
 
+#: 数字东城那个网站, 公车一年运维: a pointing or time word inside a description, dropped so the name reads on.
+FILLER = re.compile(r"(?<=[\u4e00-\u9fff])(?:的那个|那个|这个|的这个|一年|每年)(?=[\u4e00-\u9fff])")
+
+
 def read(text: str, catalog: Catalog) -> Reading:
     slots = read_slots(text)
-    q, mentions = catalog.resolve(slots.masked)
+    q, mentions = catalog.resolve(FILLER.sub("", slots.masked))
     mentions_d = _own_unit(
         q, _classes(q, _subject_prefixes(q, [m.as_dict() for m in mentions], catalog), catalog), catalog
     )
+    _narrow(mentions_d, slots)
     intents = [name for name, pattern in INTENT_PATTERNS if re.search(pattern, slots.masked)]
     outside = "".join(
         "，" if any(a <= i < b for a, b in (m["span"] for m in mentions_d)) else c for i, c in enumerate(q)
@@ -216,6 +222,18 @@ def read(text: str, catalog: Catalog) -> Reading:
         question=q,
         leftover=catalog.leftover(q, mentions),
     )
+
+
+def _narrow(mentions: list[dict], slots: Slots) -> None:
+    """带“2024年度”的清扫保洁项目: a quoted word picks, of the projects a short name fits, those with it."""
+    texts = [normalize(f.text) for f in slots.names if not f.negate and f.mode in ("contains", "words")]
+    if not texts:
+        return
+    for m in mentions:
+        projects = [c for c in m["candidates"] if c["kind"] == "project"]
+        fitting = [c for c in projects if all(t in normalize(c["name"]) for t in texts)]
+        if len(projects) > 1 and fitting:
+            m["candidates"] = fitting
 
 
 def _subject_prefixes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
@@ -416,7 +434,10 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
             continue
         if (
             out
-            and re.fullmatch(r"(里面?|中|之中|当中|中的|里的|下面?的?)[，,]?", gap)
+            and re.fullmatch(
+                r"(里面?|中|之中|当中|中的|里的|下面?的?)[，,]?((部门|政府)?(支出)?(经济|功能)分类(科目)?(为|是)?)?",
+                gap,
+            )
             and out[-1].entity["kind"] in ("total", "three_public", "fact")
             and entity["kind"] not in SCOPES
         ):
@@ -450,6 +471,13 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
                 ),
                 entity,
             )
+        if (
+            entity["kind"] == "unit"
+            and out
+            and out[-1].entity["kind"] == "department"
+            and re.fullmatch(r"(的|下面的?|下属的?|所属的?|里的?|旗下的?)", gap)
+        ):
+            out.pop()  # 发改委下面的综保中心: the unit, the department only says whose
         op = _Op(
             entity, list(scope) if entity["kind"] not in SCOPES else [], None, start, end, m["candidates"]
         )
@@ -468,7 +496,16 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
             )
         ):
             op.within = [*out[-1].within, out[-1].entity]  # <单位>的住房公积金, <科目>下面的<经济分类>
-            out.pop()
+            inner = out.pop()
+            if (
+                out
+                and out[-1].entity["kind"] in SCOPES
+                and inner.entity["kind"] in SCOPES
+                and not out[-1].within
+                and re.fullmatch(r"和|与|及|跟|、|以及", q[out[-1].end : inner.start])
+            ):  # 本级和信息中心的住房公积金: the same subject in each unit
+                first = out.pop()
+                out.append(_Op(entity, [first.entity], None, first.start, first.end, m["candidates"]))
         if any(
             o.entity["key"] == op.entity["key"]
             and o.entity["kind"] == op.entity["kind"]
@@ -623,6 +660,8 @@ class Parser:
         )
         if any(kind == "catalogue" for kind, _ in used) or (plan.group_by or "").startswith("catalogue"):
             tables = "|".join(filter(None, (tables, r"[一二三]级(目录|分类)?")))  # 三级目录是“…”
+        if any(kind == "catalogue" and key.startswith("采购类别") for kind, key in used):
+            tables = "|".join(filter(None, (tables, r"政府采购|采购")))  # 政府采购里货物类: its table
         for m in [*EXPLAINED.finditer(q), *YEAR.finditer(q), *(re.finditer(tables, q) if tables else [])]:
             flags[m.start() : m.end()] = [False] * (m.end() - m.start())
         used_spans = [
@@ -650,6 +689,9 @@ class Parser:
         unquoted = QUOTED.sub(
             "", r.masked
         )  # “项目立项/招投标工作/合同签订”: a name, not a question about contracts
+        for m in sorted(r.mentions, key=lambda m: -m["span"][0]):  # 规划编制工作经费: 编制 inside a name
+            if m["candidates"] and m["candidates"][0]["kind"] == "project":
+                unquoted = unquoted.replace(m["text"], "，")
         for word in OUT_OF_SCOPE:
             if word in unquoted and not (names_project and re.search(r"几|多少", word)):
                 return _refuse(
@@ -847,8 +889,8 @@ class Parser:
             and all(o.entity["kind"] in SCOPES for o in ops)
             and before[-1].entity["kind"] not in SCOPES
         ):
-            last = before[-1]  # 那<另一单位>的呢？: the same subject, another unit
-            return [_Op(last.entity, [ops[-1].entity], last.measure, 0, 0)]
+            last = before[-1]  # 那<另一单位>的呢？: the same subject, another unit (or each unit named)
+            return [_Op(last.entity, [o.entity], last.measure, o.start, o.end) for o in ops]
         if re.match(r"^(其中|里面|这里面|当中)", r.text) and before:
             scope = before[-1].entity if before[-1].entity["kind"] in SCOPES else None
             for op in ops:
@@ -921,7 +963,9 @@ class Parser:
             rows.table = "12"
         elif re.search(r"政府采购", text):
             rows.table = "05"
-        group = next((g for g, pattern in GROUP_WORDS if re.search(pattern, text)), None)
+        matches = [(g, m) for g, pattern in GROUP_WORDS if (m := re.search(pattern, text))]
+        explicit = [g for g, m in matches if m.group().startswith("按")]  # 各单位的数按科目汇总: by 科目
+        group = (explicit or [g for g, _ in matches] or [None])[0]
         if group and group.startswith("catalogue"):
             rows.table = "12"  # the 指导性目录 classes are columns of 预算12表
         breakdown = re.search(r"里|中|哪一块|哪块|哪项|哪一项|分项|构成|明细|各项|分别", text)
@@ -1216,6 +1260,12 @@ class Parser:
 
     def _plan_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         text = r.masked
+        if re.search(r"(几|多少)(套|台|辆|部|架)", r.text) and not self._named_project(r):
+            return QueryPlan(
+                operation="stated_count", topic=r.text
+            )  # 买几套200万以上的设备: as the text says
+        if re.search(r"(几|多少)(个|户|家)[^，。？?]{0,4}(事业单位|行政单位|机关)", r.text):
+            return QueryPlan(operation="stated_count", topic=r.text)  # 有几个事业单位: the 单位构成 stated
         if (INDICATOR_COUNTERS.search(text) or self._named_project(r)) and not (
             r.slots.names or r.slots.amounts or r.slots.members or r.slots.table
         ):

@@ -140,10 +140,10 @@ class Context:
             for other_table, other_row, other in b.cells:
                 if table != other_table:
                     continue
-                totals = {
+                totals = {  # a 合计 row, or the department's own row (层级 部门) that holds its units'
                     r["row"]
                     for r in (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
-                    if r["is_total"]
+                    if r["is_total"] or r["cells"].get("层级") == "部门"
                 }
                 if (row == other_row or row in totals or other_row in totals) and (
                     other in _columns_within(table, column) or column in _columns_within(table, other)

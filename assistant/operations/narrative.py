@@ -292,14 +292,17 @@ class StatedCount(Operation):
         if re.search(r"职能|职责", topic) and counter in "条项个点":
             return _count_duties(ctx, counter)
         result = ctx.toolbox.counts(ctx.doc_id)
+        topic = re.sub(r"购买|新买|要买|买", "购置", topic)  # 准备买几辆车: 购置车辆, not the cars it has
+        noun = re.search(r"(?:几|多少)\w([\u4e00-\u9fff]{2,8})", topic)  # 有几个事业单位: what is counted
         best = None
         for c in result["counts"]:
             if counter not in "个项" and c["unit"] != counter:
                 continue
             subject = normalize(c["subject"])
             hits = sum(ch in topic for ch in subject)
-            score = (hits / max(len(subject), 1), hits)  # 一般公务用车 before 车辆 when both fit whole
-            if score[0] >= 0.5 and (best is None or score > best[0]):
+            named = noun.group(1) in subject if noun else False
+            score = (named, hits / max(len(subject), 1), hits)  # 一般公务用车 before 车辆 when both fit
+            if score[1] >= 0.5 and (best is None or score > best[0]):
                 best = (score, c)
         if best is None:
             raise PlanError("说明中没有给出这个数量")
