@@ -60,11 +60,12 @@ SCOPES = ("unit", "department")
 CLASSIFIERS = ("function_subject", "economic_subject", "gov_economic_subject", "catalogue")
 #: Classifications from the widest to the narrowest: a cell is read under all of them.
 CELL_KINDS = ("function_subject", "gov_economic_subject", "economic_subject")
+ECONOMIC_KINDS = ("gov_economic_subject", "economic_subject")
 DEPARTMENT = EntityRef(kind="department", key="department", name="全部门")
 
 INTENT_PATTERNS: list[tuple[str, str]] = [
     ("define", r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解"),
-    ("reason", r"原因|为什么|为何|为啥|怎么会|咋回事"),
+    ("reason", r"原因|为什么|为何|为啥|怎么会|咋回事|(怎么|咋)(就)?(涨|增加|增长|多|少|降|减少|下降)了?"),
     (
         "describe",
         r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
@@ -177,7 +178,9 @@ PRONOUN = re.compile(r"^(?:那)?(?:它的|它|这个项目的?|该项目的?|此
 #: 那另外一个项目呢: the other one of the kind asked about before.
 OTHER_ONE = re.compile(r"另(?:外)?(?:一|那)?(?:个|项|家)(项目|单位)?")
 #: Words that take something out of a set or a total; a plan that takes nothing out has not understood them.
-EXCLUDES = re.compile(r"扣掉|扣除|除了|除去|除开|不包括|不包含|不算|以外|之外|剔除|去掉|刨去|刨除|减去|减掉")
+EXCLUDES = re.compile(
+    r"扣掉|扣除|除了|除去|除开|不包括|不包含|不含|不算|以外|之外|剔除|去掉|刨去|刨除|减去|减掉"
+)
 ENGLISH = re.compile(r"^[\x00-\x7f\s]+$")
 
 
@@ -999,6 +1002,18 @@ class Parser:
             rows.table = r.slots.table
         if rows.table == "11":
             return rows, None
+        for f in [f for f in rows.names if f.mode == "startswith" and f.text.isdigit() and not f.negate]:
+            rows.names.remove(f)  # 以509开头: a code prefix of the classification the question names
+            kind = (
+                "gov_economic_subject"
+                if re.search(r"政府(支出)?经济分类", text) or f.text.startswith("5")
+                else "economic_subject"
+                if re.search(r"经济分类", text) or f.text.startswith("3")
+                else "function_subject"
+            )
+            family = ("function_subject",) if kind == "function_subject" else ECONOMIC_KINDS
+            rows.within = [w for w in rows.within if w.kind not in family]  # the code says which class
+            rows.within.append(EntityRef(kind=kind, key=f.text, name=f.text))
         if rows.table == "04" and "项目" not in text:
             if group == "function" or (group is None and re.search(r"功能分类|科目", text)):
                 rows.table, group = "07", "function"

@@ -658,3 +658,32 @@ def test_a_unit_under_its_department_is_the_unit(assistant):
 
 def test_a_unit_is_known_by_the_initials_of_what_follows_its_departments_name():
     assert "综保中心" in short_forms("发展和改革综合保障中心", "发展和改革委员会")
+
+
+# -- kinds the round-4/5 set-aside questions showed (fixed after their one run) -------------------
+
+
+def test_a_remark_on_what_a_unit_leaves_out_does_not_name_another_unit(assistant):
+    ans = assistant.ask("科信局本级(不含信息中心)今年收入预算多少？")
+
+    assert [o.entity.name for o in ans.plan.operands] == ["北京市东城区科学技术和信息化局本级"]
+
+
+def test_how_come_it_rose_asks_for_the_reason(assistant):
+    ans = assistant.ask("住房公积金怎么涨了这么多")
+
+    assert ans.plan.operation == "reason" and "人员增加" in ans.answer
+
+
+def test_a_code_prefix_filters_by_its_classification(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "03")["rows"]
+    want = sum(
+        r["amounts"].get("基本支出") or 0
+        for r in rows
+        if not r["is_total"] and r["cells"].get("政府经济分类编码", "").startswith("502")
+    )
+
+    ans = assistant.ask("政府经济分类以502开头的基本支出合计多少？")
+
+    assert number(ans) == (str(want), "万元")
+    assert ans.plan.operands[0].rows.names == []
