@@ -163,7 +163,7 @@ def _membership(text: str) -> tuple[list[Membership], str]:
     for table, words in MEMBER_TABLES.items():
         for present, verb in ((False, _NEG), (True, _POS)):
             m = re.search(
-                verb + r"(?:" + words + r")(?:预算|明细|项目|表)*(?:[（(](?:预算)?\d+表[)）])?"
+                verb + r"(?:" + words + r")(?:预算|明细|项目|表|财政拨款)*(?:[（(](?:预算)?\d+表[)）])?"
                 r"(?:表|清单|目录|名单|里|中|范围|明细)*(?:里|中|的|内|$|，|,|？|\?)",
                 text,
             )
@@ -190,8 +190,8 @@ def _table(text: str) -> tuple[str | None, str]:
 
 #: A year written with two digits after a comparison: 比20年, 和21年相比.
 SHORT_YEAR = re.compile(r"(比|较|和|与|跟|同|对比|相比)([12]\d)年(?!度|底|初|末)")
-#: A remark on what a figure includes or leaves out: （含项目支出行）, (不含信息中心) after 本级.
-INCLUDES = re.compile(r"[（(](?:不含|不包括|不包含|含|包括|包含)[^（）()]{1,24}[）)]")
+#: A remark on what a figure includes or leaves out, or an example: （含项目支出行）, （如30229福利费）.
+INCLUDES = re.compile(r"[（(](?:不含|不包括|不包含|含|包括|包含|如|比如|例如|像)[^（）()]{1,24}[）)]")
 #: 维修、保险和其他三块合计: a count that closes a list of named things (not 前三项, 第二个).
 LIST_COUNT = re.compile(
     r"(?<=[\u4e00-\u9fff])(?<![前第后数有是共])(?:这|那)?[两二三四五六七八九十]\s*(?:项|块|个|类|部分|笔|样|种)"

@@ -79,7 +79,8 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "share",
-        r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成",
+        r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成|"
+        r"占[^，。？?多了]{1,12}?多少(?!钱|万|元)",
     ),
     (
         "rank",
@@ -202,7 +203,9 @@ class Reading:
 
 
 #: 数字东城那个网站, 公车一年运维: a pointing or time word inside a description, dropped so the name reads on.
-FILLER = re.compile(r"(?<=[\u4e00-\u9fff])(?:的那个|那个|这个|的这个|一年|每年)(?=[\u4e00-\u9fff])")
+FILLER = re.compile(  # not after an organisation: 西城教委那个智慧校园平台 keeps 教委 apart from the project
+    r"(?<=[\u4e00-\u9fff])(?<![局委办心院所站队])(?:的那个|那个|这个|的这个|一年|每年)(?=[\u4e00-\u9fff])"
+)
 
 
 def read(text: str, catalog: Catalog) -> Reading:
@@ -408,14 +411,16 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
     out: list[_Op] = []
     scope: list[dict] = []
     q = r.question
-    one_row = bool(re.search(r"(?:这|那|该|同)一?行", q))
+    one_row = bool(re.search(r"(?:这|那|该|同)一?行|对应的", q))
     for m in r.mentions:
         entity = _pick(m, prefer)
         if entity is None:
             continue
         start, end = m["span"]
         gap = q[out[-1].end : start] if out else ""
-        if one_row and re.fullmatch(r"[、，,]|和|与", gap):
+        if one_row and re.fullmatch(
+            r"([、，,]|和|与)((部门|政府)?(支出)?(经济|功能)分类(科目)?(为|是)?)?", gap
+        ):
             gap = ""  # 2013801行政运行、30299其他商品和服务支出这一行: one row's codes
         measure = entity["kind"] in ("total", "fact") and _measure_word(entity["name"])
         within_measure = (
@@ -652,7 +657,7 @@ class Parser:
                 (c["kind"], c["key"]) in used or c["name"] in {k for _, k in used} for c in m["candidates"]
             ):
                 flags[m["span"][0] : m["span"][1]] = [False] * (m["span"][1] - m["span"][0])
-        names = {
+        names = {normalize(f.text) for o in plan.operands if o.rows for f in o.rows.names} | {
             normalize(e.name)
             for o in plan.operands
             for e in [o.entity, *o.within, *(o.rows.within + o.rows.without if o.rows else [])]
@@ -695,6 +700,9 @@ class Parser:
         for m in sorted(r.mentions, key=lambda m: -m["span"][0]):  # 规划编制工作经费: 编制 inside a name
             if m["candidates"] and m["candidates"][0]["kind"] == "project":
                 unquoted = unquoted.replace(m["text"], "，")
+        unquoted = re.sub(
+            r"谁的?(预算|钱|经费|支出|收入|项目)", "哪个", unquoted
+        )  # 几个单位谁的预算最多: which
         for word in OUT_OF_SCOPE:
             if word in unquoted and not (names_project and re.search(r"几|多少", word)):
                 return _refuse(
@@ -1084,11 +1092,10 @@ class Parser:
         """三个网格化项目一共多少: a short name several projects share means all of them."""
         for m in r.mentions:
             projects = [c for c in m["candidates"] if c["kind"] == "project"]
-            if (
-                len(projects) >= 2
-                and not projects[0]["full"]
-                and all(m["text"] in p["name"] for p in projects)
-            ):
+            if not projects or projects[0]["full"] or len(m["text"]) < 2:
+                continue
+            sharing = [e for e in self.catalog.by_kind("project") if m["text"] in normalize(e.name)]
+            if len(sharing) >= 2 or (len(projects) >= 2 and all(m["text"] in p["name"] for p in projects)):
                 rows, _ = self._row_set(r)
                 rows.names.append(NameFilter(mode="contains", text=m["text"]))
                 return rows
@@ -1104,6 +1111,8 @@ class Parser:
             )
         named = [o for o in ops if o.entity["kind"] not in CLASSIFIERS]
         chosen = named if len(named) >= 2 else ops
+        inner = [w for o in chosen for w in o.within]
+        chosen = [o for o in chosen if o.entity not in inner]  # 运动学校在208类下的合计: the inner part only
         if len(chosen) < 2:
             return self._plan_value(r, earlier)
         return QueryPlan(operation="sum", operands=[o.operand() for o in chosen])
@@ -1281,8 +1290,14 @@ class Parser:
             )  # 买几套200万以上的设备: as the text says
         if re.search(r"(几|多少)(个|户|家)[^，。？?]{0,4}(事业单位|行政单位|机关)", r.text):
             return QueryPlan(operation="stated_count", topic=r.text)  # 有几个事业单位: the 单位构成 stated
-        if (INDICATOR_COUNTERS.search(text) or self._named_project(r)) and not (
-            r.slots.names or r.slots.amounts or r.slots.members or r.slots.table
+        projects_counted = re.search(
+            r"项目[^，。？?]{0,4}(几|多少)个|(几|多少)个项目", text
+        )  # never a target
+        if (
+            (INDICATOR_COUNTERS.search(text) or self._named_project(r))
+            and not (r.slots.names or r.slots.amounts or r.slots.members or r.slots.table)
+            and not projects_counted
+            and self._name_set(r) is None
         ):
             return self._plan_indicator(r, earlier)
         scoped = any(
@@ -1354,7 +1369,12 @@ class Parser:
         return QueryPlan(operation="define", operands=[subject] if subject else [], topic=term or r.text)
 
     def _plan_describe(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
-        if re.search(r"职能|职责", r.text):  # 软件正版化归不归科信局管，职能里怎么写: the department's duties
+        names_department = any(
+            m["candidates"] and m["candidates"][0]["kind"] == "department" for m in r.mentions
+        )
+        if re.search(r"职能|职责", r.text) or (
+            names_department and re.search(r"负责(什么|哪些|啥)|管(什么|哪些|啥)|干什么|做什么工作", r.text)
+        ):  # 软件正版化归不归科信局管，职能里怎么写 / 退役军人事务局在优抚这块负责什么: its duties
             return QueryPlan(operation="describe", operands=[Operand(entity=DEPARTMENT)], topic=r.text)
         project = self._project(r, earlier)
         ops = (

@@ -687,3 +687,50 @@ def test_a_code_prefix_filters_by_its_classification(assistant, sample_corpus, s
 
     assert number(ans) == (str(want), "万元")
     assert ans.plan.operands[0].rows.names == []
+
+
+# -- round-6 kinds ---------------------------------------------------------------------------
+
+
+def test_a_short_name_several_projects_share_is_counted_as_a_set(assistant, projects):
+    ans = assistant.ask("网格化项目一共几个")
+
+    assert number(ans) == (str(sum("网格化" in name for name in projects)), "个")
+
+
+def test_one_part_over_its_whole_asked_as_zhan_duoshao_is_a_share(assistant):
+    ans = assistant.ask("人员经费占基本支出多少")
+
+    assert ans.plan.operation == "share" and ans.unit == "%"
+
+
+def test_a_scope_and_a_part_inside_it_are_not_both_added(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "07")["rows"]
+    want = sum(
+        r["amounts"]["合计"]
+        for r in rows
+        if r["cells"].get("单位名称") == "北京市东城区信息中心"
+        and r["cells"]["功能分类科目编码"].startswith("208")
+    )
+
+    ans = assistant.ask("信息中心在社会保障和就业支出（208类）下的预算合计是多少？")
+
+    assert number(ans) == (str(want), "万元")
+
+
+def test_an_example_in_brackets_is_not_a_filter(assistant):
+    ans = assistant.ask("把预算08表的公用经费按部门支出经济分类科目（如30201办公费）汇总，最高的是哪个？")
+
+    assert ans.plan.operands[0].rows.within == []
+
+
+def test_a_three_public_parent_printed_blank_is_the_sum_of_its_parts(assistant):
+    ans = assistant.ask("“三公”经费中公务用车购置及运行维护费合计占“三公”经费总额的比例是多少？")
+
+    assert number(ans) == ("100.00", "%") or ans.value is not None
+
+
+def test_the_duties_lines_that_share_a_word_with_the_question_are_all_shown(assistant):
+    ans = assistant.ask("科信局在大数据和信用这块负责什么工作？")
+
+    assert "大数据" in ans.answer and "信用" in ans.answer

@@ -99,6 +99,8 @@ class Context:
             measures = [m for m in measures if m["measure"] == operand.measure] or (
                 [] if entity.kind not in ("total", "fact") else measures
             )
+        if not measures and entity.kind == "three_public" and entity.key in THREE_PUBLIC_PARTS:
+            return self._three_public_whole(entity)  # a parent printed blank: the sum of its parts
         if not measures:
             what = f"{entity.name}的{operand.measure}" if operand.measure else entity.name
             raise PlanError(f"表中没有“{what}”的金额")
@@ -112,6 +114,16 @@ class Context:
         )
         cells = tuple((m.get("table"), row, m["measure"]) for row in m.get("rows") or [])
         return Figure(label, Decimal(m["value"]), m["unit"], m["sources"], m.get("formula"), cells)
+
+    def _three_public_whole(self, entity: EntityRef) -> Figure:
+        parts = [
+            e for e in self.parts(Operand(rows=RowSet(table="11", within=[entity]))) if e.value is not None
+        ]
+        if not parts:
+            raise PlanError(f"表中没有“{entity.name}”的金额")
+        total = sum((e.value for e in parts), Decimal(0))
+        formula = " + ".join(str(e.value) for e in parts) + f" = {total}"
+        return Figure(entity.name, total, "万元", self.sources(parts, table="11"), formula)
 
     # -- the document's own consistency ----------------------------------------
 

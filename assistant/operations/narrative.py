@@ -6,7 +6,8 @@ import re
 from decimal import Decimal
 
 from assistant.contract import PlanResult
-from assistant.entities import normalize
+from assistant.entities import abbreviation, core_name, normalize
+from assistant.lexicon import DISTRICTS
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, Figure, PlanError, as_sources, money, refuse
 from assistant.tools import ToolError, alignment
@@ -249,21 +250,26 @@ def duties(ctx: Context) -> PlanResult:
     question, or all of them when the question names no field."""
     passages = _duty_passages(ctx)
     department = normalize(ctx.doc.get("department") or "")
-    topic = "".join(
-        ch
-        for ch in normalize(ctx.plan.topic or "")
-        if ch not in department and ch not in "管什么的负责职能哪些工作？?"
-    )
+    topic = normalize(ctx.plan.topic or "")
+    core = core_name(department)
+    places = [x for d in DISTRICTS for x in (d, d.removesuffix("区"))]
+    for name in (department, core, abbreviation(core) or "", "本部门", "本局", "本委", "北京市", *places):
+        topic = topic.replace(name, "，") if name else topic  # the department's name, not a field of duty
+    topic = "".join(ch for ch in topic if ch not in "管什么的负责职能哪些工作？?")
     lines = []
     for p in passages:
         body = p.text[len(p.section) + 1 :] if p.section and p.text.startswith(p.section) else p.text
         for line in re.split(r"(?<=[。；])|(?=\d+[.．、])", body):
             line = line.strip()
             if len(line) >= 6:
-                score = sum(1 for i in range(len(topic) - 1) if topic[i : i + 2] in normalize(line))
+                text = normalize(line)
+                pairs = [topic[i : i + 2] for i in range(len(topic) - 1)]
+                # a word of the question as printed counts 2; its characters in another order (优抚 in
+                # 抚恤优待) count 1
+                score = sum(2 if w in text else 1 if all(ch in text for ch in w) else 0 for w in pairs)
                 lines.append((score, line, p))
     best = max((s for s, _, _ in lines), default=0)
-    chosen = [t for t in lines if t[0] == best and best > 0] or lines
+    chosen = [t for t in lines if best > 0 and t[0] >= min(2, best)] or lines
     shown = "".join(line for _, line, _ in chosen[:12])
     p = chosen[0][2]
     source = {
