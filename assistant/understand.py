@@ -202,8 +202,8 @@ class Reading:
         return self.slots.masked
 
 
-#: 数字东城那个网站, 公车一年运维: a pointing or time word inside a description, dropped so the name reads on.
-FILLER = re.compile(  # not after an organisation: 西城教委那个智慧校园平台 keeps 教委 apart from the project
+#: 绿道那个养护项目, 公车一年运维: a pointing or time word inside a description, dropped so the name reads on.
+FILLER = re.compile(  # not after an organisation: 教委那个校园平台 keeps 教委 apart from the project
     r"(?<=[\u4e00-\u9fff])(?<![局委办心院所站队])(?:的那个|那个|这个|的这个|一年|每年)(?=[\u4e00-\u9fff])"
 )
 
@@ -1089,7 +1089,7 @@ class Parser:
         )
 
     def _name_set(self, r: Reading) -> RowSet | None:
-        """三个网格化项目一共多少: a short name several projects share means all of them."""
+        """三个绿化项目一共多少: a short name several projects share means all of them."""
         for m in r.mentions:
             projects = [c for c in m["candidates"] if c["kind"] == "project"]
             if not projects or projects[0]["full"] or len(m["text"]) < 2:
@@ -1112,7 +1112,7 @@ class Parser:
         named = [o for o in ops if o.entity["kind"] not in CLASSIFIERS]
         chosen = named if len(named) >= 2 else ops
         inner = [w for o in chosen for w in o.within]
-        chosen = [o for o in chosen if o.entity not in inner]  # 运动学校在208类下的合计: the inner part only
+        chosen = [o for o in chosen if o.entity not in inner]  # 某中心在208类下的合计: the inner part only
         if len(chosen) < 2:
             return self._plan_value(r, earlier)
         return QueryPlan(operation="sum", operands=[o.operand() for o in chosen])
@@ -1374,7 +1374,7 @@ class Parser:
         )
         if re.search(r"职能|职责", r.text) or (
             names_department and re.search(r"负责(什么|哪些|啥)|管(什么|哪些|啥)|干什么|做什么工作", r.text)
-        ):  # 软件正版化归不归科信局管，职能里怎么写 / 退役军人事务局在优抚这块负责什么: its duties
+        ):  # X归不归本局管，职能里怎么写 / 本局在优抚这块负责什么: its duties
             return QueryPlan(operation="describe", operands=[Operand(entity=DEPARTMENT)], topic=r.text)
         project = self._project(r, earlier)
         ops = (

@@ -28,8 +28,16 @@ def data_dir(path: str | Path | None = None) -> Path:
 class Corpus:
     """Everything a question needs; the retriever is rebuilt lazily after each change."""
 
-    def __init__(self, root: Path, embedder: str | None = None, chroma_url: str | None = None):
+    def __init__(
+        self,
+        root: Path,
+        embedder: str | None = None,
+        chroma_url: str | None = None,
+        dense_kinds: frozenset[str] | None = None,
+    ):
         self.root = root
+        #: passage kinds that get a vector (None: all); the others are found by BM25 alone
+        self.dense_kinds = dense_kinds
         self.store = Store(root / "budget.sqlite")
         self.embedder_spec = embedder or default_embedder_spec()
         self.chroma_url = (
@@ -65,6 +73,9 @@ class Corpus:
 
 
 def open_corpus(
-    path: str | Path | None = None, embedder: str | None = None, chroma_url: str | None = None
+    path: str | Path | None = None,
+    embedder: str | None = None,
+    chroma_url: str | None = None,
+    dense_kinds: frozenset[str] | None = None,
 ) -> Corpus:
-    return Corpus(data_dir(path), embedder, chroma_url)
+    return Corpus(data_dir(path), embedder, chroma_url, dense_kinds)

@@ -106,8 +106,9 @@ def ingest(
     checks = reconcile(doc)
     passages = make_passages(doc)
     vectors = corpus.vectors
+    dense = [p for p in passages if corpus.dense_kinds is None or p.kind in corpus.dense_kinds]
     vectors.add(
-        passages, progress=(lambda done, total: progress("embedding", done, total)) if progress else None
+        dense, progress=(lambda done, total: progress("embedding", done, total)) if progress else None
     )
     replaced = corpus.store.save(doc, passages, checks)
     sweep(corpus)

@@ -159,3 +159,17 @@ def test_pdf_of_the_sample_parses_like_its_text(sample_doc, sample_text, tmp_pat
         (p.name, p.total_13, len(p.indicators)) for p in sample_doc.projects
     ]
     assert [c.status for c in reconcile(doc)] == [c.status for c in reconcile(sample_doc)]
+
+
+def test_only_the_passage_kinds_asked_for_get_vectors_and_rows_are_still_found(tmp_path):
+    """A corpus that embeds only narrative passages (the regression gate's) still finds table rows by
+    BM25 in hybrid search."""
+    sample = Path(__file__).resolve().parent.parent / "data" / "samples" / "000_3d71c1f270c17ec6.txt"
+    corpus = open_corpus(tmp_path, dense_kinds=frozenset({"narrative"}))
+
+    ingest(corpus, sample)
+
+    narrative = [p for p in corpus.store.passages() if p.kind == "narrative"]
+    assert corpus.vectors.collection.count() == len(narrative) < len(corpus.store.passages())
+    hits = corpus.search("防疫核酸检测预约热线服务费", k=10, mode="hybrid")
+    assert any(h.passage.kind == "row" and h.dense_rank is None for h in hits)

@@ -218,6 +218,19 @@ def _duty_passages(ctx: Context) -> list:
     return passages
 
 
+def _duty_source(ctx: Context, p, line_end: int) -> dict:
+    """The 主要职能 passage an answer cites, as a source."""
+    return {
+        "document": ctx.doc_id,
+        "source": ctx.doc["source"],
+        "kind": "passage",
+        "section": p.section,
+        "passage": p.id,
+        "lines": [p.line_start, line_end],
+        "label": p.section.split(" › ")[-1],
+    }
+
+
 def _count_duties(ctx: Context, counter: str) -> PlanResult:
     """主要职能一共几条: the numbered items of the duties section (1. 2. …), counted once each."""
     passages = _duty_passages(ctx)
@@ -227,16 +240,7 @@ def _count_duties(ctx: Context, counter: str) -> PlanResult:
     items = sorted(set(numbers))
     if not items or items != list(range(1, len(items) + 1)):
         raise PlanError("主要职能没有按条编号，无法计数")
-    p = passages[0]
-    source = {
-        "document": ctx.doc_id,
-        "source": ctx.doc["source"],
-        "kind": "passage",
-        "section": p.section,
-        "passage": p.id,
-        "lines": [p.line_start, passages[-1].line_end],
-        "label": p.section.split(" › ")[-1],
-    }
+    source = _duty_source(ctx, passages[0], passages[-1].line_end)
     return PlanResult(
         answer=f"主要职能共列了{len(items)}{counter}（{source['label']}，第1至第{len(items)}条）。",
         value=str(len(items)),
@@ -272,16 +276,7 @@ def duties(ctx: Context) -> PlanResult:
     chosen = [t for t in lines if best > 0 and t[0] >= min(2, best)] or lines
     shown = "".join(line for _, line, _ in chosen[:12])
     p = chosen[0][2]
-    source = {
-        "document": ctx.doc_id,
-        "source": ctx.doc["source"],
-        "kind": "passage",
-        "section": p.section,
-        "passage": p.id,
-        "lines": [p.line_start, p.line_end],
-        "label": p.section.split(" › ")[-1],
-        "text": shown,
-    }
+    source = _duty_source(ctx, p, p.line_end) | {"text": shown}
     return PlanResult(answer=f"{shown}（{source['label']}）", sources=as_sources([source]))
 
 
