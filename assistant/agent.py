@@ -16,6 +16,7 @@ from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from assistant.contract import Answer, Candidate, Item, Source, ToolCall, Turn
+from assistant.english import gloss, is_english
 from assistant.entities import abbreviation, core_name, in_order, normalize
 from assistant.executor import interpret, run_plan_tool
 from assistant.guard import guard
@@ -150,7 +151,8 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"问题太长（{len(question)} 字）：请控制在 {MAX_QUESTION_CHARS} 字以内。")
         turns = [t if isinstance(t, Turn) else Turn(**t) for t in history or []]
-        chosen, refusal, candidates = choose_document(question, self.toolbox.documents(), doc)
+        probe = (gloss(question) or question) if is_english(question) else question  # the department it names
+        chosen, refusal, candidates = choose_document(probe, self.toolbox.documents(), doc)
         if chosen is None:
             if refusal:
                 yield (

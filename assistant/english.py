@@ -96,10 +96,16 @@ DEPARTMENTS = {
 #: Words that carry no budget meaning of their own here.
 FUNCTION_WORDS = set(
     "a an the of in for to on at by is are was were be does did do its it their this that what which how "
-    "much many share percentage percent proportion goes go spent spend get gets got budget budgeted "
+    "much many goes go spent spend get gets got budget budgeted "
     "budgeting budgets allocated allocate allocation there whole total department bureau commission "
     "district beijing year annual decimals decimal places two in with as".split()
 )
+
+
+def is_english(question: str) -> bool:
+    """English words and nothing Chinese outside brackets (a printed name in brackets is allowed)."""
+    outside = re.sub(r"[（(][^）)]*[）)]", "", question)
+    return bool(re.fullmatch(r"[\x00-\x7f\s]+", outside) and re.search(r"[A-Za-z]{3,}", question))
 
 
 def gloss(question: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jieba
 
@@ -426,4 +426,17 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
     for name, (aliases, sources) in TOTALS.items():
         if any(table in numbers for table, _, _ in sources):
             add("total", name, name, *aliases)
-    return Catalog(list(entities.values()), words)
+    return Catalog(_unshared_unit_aliases(list(entities.values())), words)
+
+
+def _unshared_unit_aliases(entities: list[Entity]) -> list[Entity]:
+    """A short form two units both produce (发改中心) names neither: it is dropped from both."""
+    counts: dict[str, int] = {}
+    for e in entities:
+        if e.kind == "unit":
+            for a in set(e.aliases):
+                counts[a] = counts.get(a, 0) + 1
+    return [
+        replace(e, aliases=tuple(a for a in e.aliases if counts.get(a, 0) < 2)) if e.kind == "unit" else e
+        for e in entities
+    ]

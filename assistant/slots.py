@@ -190,11 +190,11 @@ def _table(text: str) -> tuple[str | None, str]:
 
 #: A year written with two digits after a comparison: 比20年, 和21年相比.
 SHORT_YEAR = re.compile(r"(比|较|和|与|跟|同|对比|相比)([12]\d)年(?!度|底|初|末)")
-#: A remark on what a figure includes or leaves out, or an example: （含项目支出行）, （如30229福利费）.
-INCLUDES = re.compile(r"[（(](?:不含|不包括|不包含|含|包括|包含|如|比如|例如|像)[^（）()]{1,24}[）)]")
+#: A remark on what a figure includes, or an example: （含项目支出行）, （如30229福利费）.
+INCLUDES = re.compile(r"[（(](?:含|包括|包含|如|比如|例如|像)[^（）()]{1,24}[）)]")  # not (不含…): taken out
 #: 维修、保险和其他三块合计: a count that closes a list of named things (not 前三项, 第二个).
 LIST_COUNT = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?<![前第后数有是共])(?:这|那)?[两二三四五六七八九十]\s*(?:项|块|个|类|部分|笔|样|种)"
+    r"(?<=[\u4e00-\u9fff])(?<![前第后数有是共的])(?:这|那)?[两二三四五六七八九十]\s*(?:项|块|个|类|部分|笔|样|种)"
     r"(?=合计|加起来|加在一起|一共|总共|共|之和|合起来|占|的|，|,|？|\?|$)"
 )
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.contract import Candidate, PlanResult
-from assistant.english import gloss
+from assistant.english import gloss, is_english
 from assistant.entities import Catalog, Entity, in_order, normalize
 from assistant.executor import interpret
 from assistant.lexicon import (
@@ -170,19 +170,21 @@ TABLE_WORDS = {
     "13": r"绩效",
 }
 #: 有几个绩效指标, 产出指标有几条: targets counted, not one target's value.
-COUNTS_INDICATORS = re.compile(  # not 数量指标是多少条: one target's value, counted in 条
-    r"指标[^，。？?是为]{0,8}?(有|共|列了?)[^，。？?是为]{0,3}(几|多少)(个|条|项)"
-    r"|(几|多少)(个|条|项)[^，。？?]{0,6}指标"
+_TARGET_CLASS = (
+    r"(?:绩效|产出|效益|满意度|数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|一级|二级|三级)"
+)
+COUNTS_INDICATORS = re.compile(  # not 数量指标是多少条 (a target's value), not 运维系统指标有几个 (a target)
+    r"(?:" + _TARGET_CLASS + r"|^|[的项目中里,，])指标[^，。？?是为]{0,8}?(有|共|列了?)[^，。？?是为]{0,3}"
+    r"(几|多少)(个|条|项)|(几|多少)(个|条|项)" + _TARGET_CLASS + r"?指标"
 )
 #: 它占…, 这个项目的…: the thing the last answer named.
 PRONOUN = re.compile(r"^(?:那)?(?:它的|它|这个项目的?|该项目的?|此项目的?|这一项|这项)")
 #: 那另外一个项目呢: the other one of the kind asked about before.
-OTHER_ONE = re.compile(r"另(?:外)?(?:一|那)?(?:个|项|家)(项目|单位)?")
+OTHER_ONE = re.compile(r"另(?:外)?(?:一|那)(?:个|项|家)(项目|单位)?")  # not 另外项目支出
 #: Words that take something out of a set or a total; a plan that takes nothing out has not understood them.
 EXCLUDES = re.compile(
-    r"扣掉|扣除|除了|除去|除开|不包括|不包含|不含|不算|以外|之外|剔除|去掉|刨去|刨除|减去|减掉"
+    r"扣掉|扣除|除了|除去|除开|除外|排除|不包括|不包含|不含|不算|以外|之外|剔除|去掉|刨去|刨除|减去|减掉"
 )
-ENGLISH = re.compile(r"^[\x00-\x7f\s]+$")
 
 
 @dataclass
@@ -547,7 +549,7 @@ class Parser:
         text = text.strip()
         previous = next((t["content"] for t in reversed(history or []) if t.get("role") == "user"), None)
         said = next((t["content"] for t in reversed(history or []) if t.get("role") == "assistant"), "")
-        if ENGLISH.match(re.sub(r"[（(][^）)]*[）)]", "", text)) and re.search(r"[A-Za-z]{3,}", text):
+        if is_english(text):
             chinese = gloss(text)  # an English question, read through the budget glossary or not at all
             if chinese is None:
                 return PlanResult(
@@ -793,7 +795,14 @@ class Parser:
                 and not INDICATOR_WORDS.search(r.masked)
             ):
                 return "value"  # 那<另一个>呢？: the same question of another thing
-            if inherited and inherited not in ("reason", "define", "describe", "value", "previous"):
+            if inherited and inherited not in (
+                "reason",
+                "define",
+                "describe",
+                "value",
+                "previous",
+                "attribute",
+            ):
                 return {
                     "max": "rank",
                     "min": "rank",
@@ -980,6 +989,7 @@ class Parser:
         if group and group.startswith("catalogue"):
             rows.table = "12"  # the 指导性目录 classes are columns of 预算12表
         breakdown = re.search(r"里|中|哪一块|哪块|哪项|哪一项|分项|构成|明细|各项|分别", text)
+        excluding, last_end = False, 0
         for m in r.mentions:
             entity = _pick(m, (*CLASSIFIERS, *SCOPES, *TABLE_KINDS))
             if entity is None:
@@ -991,7 +1001,12 @@ class Parser:
                 entity = parts[0]
             if any(w.kind == entity["kind"] and w.key == entity["key"] for w in rows.within):
                 continue
-            left_out = re.search(r"(?:除了|除去|除开|除|不算|不含|不包括|扣除|去掉)$", text[: m["span"][0]])
+            before = text[: m["span"][0]]
+            left_out = re.search(r"(?:除了|除去|除开|除|不算|不含|不包括|扣除|去掉|排除)$", before) or (
+                excluding and re.fullmatch(r"[和、与及]", text[last_end : m["span"][0]])
+            )  # 除了本级和价格监测中心: both
+            left_out = left_out or re.match(r"(?:以外|之外)?(?:除外|不算)", text[m["span"][1] :])  # 本级除外
+            excluding, last_end = bool(left_out), m["span"][1]
             if left_out and entity["kind"] in ("economic_subject", "function_subject", "unit", "project"):
                 rows.without.append(_ref(entity))  # 除了本级，哪个单位最多: the rest
                 continue
@@ -1279,12 +1294,16 @@ class Parser:
     def _plan_indicator_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         every = re.search(r"(全部|所有|各个?|全)项目|一共有多少个项目", r.masked)
         project = None if every else self._project(r, earlier)  # 这个项目有几个绩效指标: counted
+        if not every and (project is None or self._name_set(r) is not None):
+            return PlanResult(answer="请问是哪个项目的绩效指标？请给出项目名称（或问全部项目的指标）。")
         ops = [Operand(entity=_ref(project))] if project else []
         return QueryPlan(operation="indicator_count", operands=ops, topic=r.text)
 
     def _plan_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         text = r.masked
         if re.search(r"(几|多少)(套|台|辆|部|架)", r.text) and not self._named_project(r):
+            if any(m["candidates"] and m["candidates"][0]["kind"] == "unit" for m in r.mentions):
+                return _refuse("说明只给出本部门及所属单位合计的数量，没有分单位的数量。")
             return QueryPlan(
                 operation="stated_count", topic=r.text
             )  # 买几套200万以上的设备: as the text says
