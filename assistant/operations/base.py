@@ -148,16 +148,20 @@ class Context:
         """Do two figures add up some of the same money: a row of one table read in the same column, or in
         a column that contains the other's (a subject's 合计 and its own 基本支出) — and a table's 合计 row
         holds every row of it?"""
+        totals: dict[str, set[int]] = {}
         for table, row, column in a.cells:
             for other_table, other_row, other in b.cells:
                 if table != other_table:
                     continue
-                totals = {  # a 合计 row, or the department's own row (层级 部门) that holds its units'
-                    r["row"]
-                    for r in (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
-                    if r["is_total"] or r["cells"].get("层级") == "部门"
-                }
-                if (row == other_row or row in totals or other_row in totals) and (
+                if (
+                    table not in totals
+                ):  # a 合计 row, or the department's own row (层级 部门) holding its units'
+                    totals[table] = {
+                        r["row"]
+                        for r in (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
+                        if r["is_total"] or r["cells"].get("层级") == "部门"
+                    }
+                if (row == other_row or row in totals[table] or other_row in totals[table]) and (
                     other in _columns_within(table, column) or column in _columns_within(table, other)
                 ):
                     return True
