@@ -243,6 +243,9 @@ OUT_OF_SCOPE = (
     "书记",
     "联系电话",
     "电话号码",
+    "电话是多少",
+    "电话多少",
+    "责任人",
     "手机号",
     "中标",
     "承包",
@@ -250,6 +253,11 @@ OUT_OF_SCOPE = (
     "承建",
     "哪家公司",
     "什么公司",
+    "哪些公司",
+    "哪个公司",
+    "哪家企业",
+    "哪些企业",
+    "哪个企业",
     "合同",
     "招标",
     "工资多少",
@@ -282,3 +290,28 @@ COUNTERS = ("个", "项", "户", "辆", "家", "台", "套", "人", "名", "次"
 
 #: An organisation named in a question (科信局, 西城教委, 城运中心), to tell a department that is not loaded.
 ORGANISATION = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:委员会|管理局|局|委|办公室|办|中心|街道|法院|检察院))")
+
+#: Counting words of performance targets (次, 人, 天 …) rather than of rows or stated counts.
+INDICATOR_COUNTERS = re.compile(
+    r"(几|多少)(次|人|天|小时|分钟|场|期|篇|份|人次|户次|个工作日|课时|批次|单|件|场次|个点位|处|"
+    r"棵|株|亩|平方米|公里|吨|只|头)"
+)
+#: Units a counting word accepts (多少人 fits a target in 人次, 几天 one in 工作日, 几份 one in 篇（部）);
+#: a word not listed here is not checked.
+COUNTER_UNITS = {
+    "人": "人名位",
+    "人次": "人名位",
+    "天": "天日",
+    "个工作日": "天日",
+    "小时": "小时h",
+    "分钟": "分钟",
+    "场": "场次期",
+    "次": "次场期",
+    "份": "份篇部本期册",
+    "篇": "份篇部本期册",
+    "棵": "棵株",
+    "株": "棵株",
+    "亩": "亩平方公顷",
+    "平方米": "亩平方公顷",
+    "吨": "吨公斤",
+}

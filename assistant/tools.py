@@ -80,6 +80,7 @@ class Toolbox:
         self.retriever = retriever  # hybrid | dense | bm25, for passage search
         self.store = corpus.store
         self._catalogs: dict[str, Catalog] = {}
+        self._subject_names: dict[str, dict[str, str]] = {}
         self._tables: dict[tuple[str, str], dict | None] = {}
         self._checks: dict[str, list[dict]] = {}
 
@@ -107,6 +108,21 @@ class Toolbox:
         if doc_id not in self._checks:
             self._checks[doc_id] = self.store.checks(doc_id)
         return self._checks[doc_id]
+
+    def subject_names(self, doc_id: str) -> dict[str, str]:
+        """款-level 功能分类科目 names as the narrative prints them (社会福利（20810）,
+        …（类）社会福利（款）老年福利（项）): the tables list only the 项 rows."""
+        if doc_id not in self._subject_names:
+            text = "".join(p.text for p in self.store.passages(doc_id) if p.kind == "narrative")
+            text = re.sub(r"\s+", "", text)
+            names = {code: name for name, code in re.findall(r"([\u4e00-\u9fff]{2,20})（(\d{5})）", text)}
+            for row in self._rows(doc_id, "03"):
+                code, item = row["cells"].get("功能分类科目编码", ""), row["cells"].get("功能分类科目", "")
+                if len(code) == 7 and code[:5] not in names and item:
+                    if m := re.search(r"([\u4e00-\u9fff]{2,20})（款）" + re.escape(item[:4]), text):
+                        names[code[:5]] = m.group(1)
+            self._subject_names[doc_id] = names
+        return self._subject_names[doc_id]
 
     def table(self, doc_id: str, number: str) -> dict | None:
         if (doc_id, number) not in self._tables:

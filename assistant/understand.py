@@ -21,6 +21,7 @@ from assistant.executor import interpret
 from assistant.lexicon import (
     ATTRIBUTE_WORDS,
     DISTRICTS,
+    INDICATOR_COUNTERS,
     MEASURES,
     ORGANISATION,
     OUT_OF_SCOPE,
@@ -94,7 +95,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
         "count",
         r"(?<![那这哪])几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
         r"几部|多少部|几名|多少名|多少人|几人|几套|多少套|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|"
-        r"个数|数量|项数",
+        r"个数|数量|项数|(项目|单位|科目)数(?!据|字|额)",
     ),
     ("difference", r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,4}?多少|相差|差(额|距|多少)|差了|差几"),
     ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起|加总|累计|加一块|一块儿?多少"),
@@ -127,10 +128,6 @@ INDICATOR_WORDS = re.compile(
 )
 RANKED = re.compile(
     r"第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|最(?:贵|多|大|高)的(?:那个|那项|一个|项目)?"
-)
-#: Counting words of performance targets (次, 人, 天 …) rather than of rows or stated counts.
-INDICATOR_COUNTERS = re.compile(
-    r"(几|多少)(次|人|天|小时|分钟|场|期|篇|份|人次|户次|个工作日|课时|批次|单|件|场次|个点位|处)"
 )
 REFERS_BACK = re.compile(r"这个项目|该项目|此项目|这项|它的|它|其|这个")
 #: Operations that compute a figure: a word of the question they leave unused is a reason to ask back.
@@ -686,7 +683,8 @@ class Parser:
         for run in re.finditer(r"1{2,}", mask):
             word = q[run.start() : run.end()]
             pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-            if any(p in name for p in pairs for name in names) or any(in_order(word, name) for name in names):
+            stem = re.sub(r"(经费|费用|费)$", "", word) or word  # 运维费: the cost of a 运行维护 project
+            if any(p in name for p in pairs for name in names) or any(in_order(stem, name) for name in names):
                 continue  # 800M那个运维费, 运维 of 运行维护: more words of a name the plan uses
             if any(p in self.catalog.bigrams for p in pairs):
                 return word
@@ -847,6 +845,8 @@ class Parser:
             if name in intents:
                 if name in ("count", "avg") and self._indicator_hint(r, earlier):
                     return "indicator"
+                if name == "sum" and INDICATOR_COUNTERS.search(r.masked):
+                    return "indicator"  # 一共有多少棵: counted in trees, never a sum of money
                 return name
         if self._indicator_hint(r, earlier):
             return "indicator"
@@ -911,7 +911,18 @@ class Parser:
         ):
             last = before[-1]  # 那<另一单位>的呢？: the same subject, another unit (or each unit named)
             return [_Op(last.entity, [o.entity], last.measure, o.start, o.end) for o in ops]
-        if re.match(r"^(其中|里面|这里面|当中)", r.text) and before:
+        if (
+            before
+            and len(ops) == 1
+            and before[-1].entity["kind"] in ("unit", "function_subject", "economic_subject")
+            and ops[0].entity["kind"] == "total"
+            and _measure_word(ops[0].entity["name"])
+            and (REFERS_BACK.search(r.text) or FOLLOW_UP.search(r.text) or re.search(r"呢[？?]?$", r.text))
+        ):  # 殡仪馆的人员经费多少？ 公用经费呢？: the same scope, another measure
+            return [
+                _Op(before[-1].entity, list(before[-1].within), _measure_word(ops[0].entity["name"]), 0, 0)
+            ]
+        elif re.match(r"^(其中|里面|这里面|当中)", r.text) and before:
             scope = before[-1].entity if before[-1].entity["kind"] in SCOPES else None
             for op in ops:
                 if scope and not op.within:
@@ -919,17 +930,6 @@ class Parser:
         elif before and len(ops) == 1 and not ops[0].within and before[-1].within:
             if ops[0].entity["kind"] not in SCOPES:
                 ops[0].within = before[-1].within
-        elif (
-            before
-            and len(ops) == 1
-            and before[-1].entity["kind"] == "unit"
-            and ops[0].entity["kind"] == "total"
-            and _measure_word(ops[0].entity["name"])
-            and (REFERS_BACK.search(r.text) or FOLLOW_UP.search(r.text))
-        ):
-            return [
-                _Op(before[-1].entity, list(before[-1].within), _measure_word(ops[0].entity["name"]), 0, 0)
-            ]
         elif (
             before
             and len(ops) == 1
@@ -1083,6 +1083,8 @@ class Parser:
             return self._not_found(r)  # a count of something, not an amount
         if len(ops) > 1 and re.search(r"中|里|其中", r.masked):
             ops = ops[-1:]
+        inner = [w for o in ops for w in o.within]
+        ops = [o for o in ops if o.entity not in inner] or ops  # 保护站在<科目>下: the cell, not the unit too
         if (
             r.slots.table in ("02", "03", "07", "08")
             and len(ops) == 1
@@ -1117,6 +1119,16 @@ class Parser:
         return None
 
     def _plan_sum(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        previous = earlier[1] if earlier else None
+        if (
+            previous is not None
+            and previous.operands
+            and previous.operands[0].rows is not None
+            and not any(m["candidates"] for m in r.mentions)
+            and not (r.slots.names or r.slots.amounts or r.slots.members or r.slots.table)
+        ):  # 有几个项目？ 加起来一共多少钱？: the rows just counted or listed, added up
+            rows = previous.operands[0].model_copy(update={"rank": None})
+            return QueryPlan(operation="sum", operands=[rows], group_by=previous.group_by)
         ops = self._operands(r, earlier)
         name_set = self._name_set(r)
         if self._set_question(r, ops) or name_set is not None:
@@ -1490,8 +1502,8 @@ def _measure_of(ops: list[_Op]) -> str | None:
 
 def _level(text: str) -> int | None:
     for digits, pattern in (
-        (3, r"类级|[（(“\"]类[）)”\"]|按类|类一级|分类汇总到类|大类"),
-        (5, r"款级|[（(“\"]款[）)”\"]|按款|款一级"),
+        (3, r"类级|[（(“\"]类[）)”\"]|按类|类一级|分类汇总到类|大类|(哪|每|各)个类|的类(汇总|合计|分组)"),
+        (5, r"款级|[（(“\"]款[）)”\"]|按款|款一级|[的个各每哪]款"),
         (7, r"项级|[（(“\"]项[）)”\"]|按项"),
     ):
         if re.search(pattern, text):

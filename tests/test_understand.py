@@ -797,3 +797,65 @@ def test_a_short_form_two_units_share_names_neither():
     ]
 
     assert [e.aliases for e in _unshared_unit_aliases(units)] == [("综保中心",), ("宣教中心",)]
+
+
+def turns(*pairs: str) -> list[dict]:
+    """A history of alternating user and assistant turns."""
+    roles = ("user", "assistant")
+    return [{"role": roles[i % 2], "content": text} for i, text in enumerate(pairs)]
+
+
+def test_another_measure_asked_with_ne_keeps_the_unit(assistant, sample_corpus, sample_doc_id):
+    ans = assistant.ask("公用经费呢？", turns("信息中心的人员经费多少", "648.56万元"))
+
+    assert number(ans) == ("26.01", "万元")
+    assert ans.interpretation == "按 单位“北京市东城区信息中心”的公用经费 取值"
+
+
+def test_a_sum_after_a_count_adds_up_the_rows_just_counted(assistant, projects):
+    ans = assistant.ask("加起来一共多少钱？", turns("名字里有平台的项目有几个", "共4个"))
+
+    assert number(ans) == (str(sum(v for name, v in projects.items() if "平台" in name)), "万元")
+    assert ans.plan.operands[0].rows.names == [NameFilter(mode="contains", text="平台")]
+
+
+def test_a_subject_under_a_unit_is_one_cell_not_the_unit_as_well(assistant):
+    ans = assistant.ask("信息中心在行政运行科目下一共多少钱")
+
+    assert [o.entity.kind for o in ans.plan.operands] == ["function_subject"]
+    assert [w.kind for w in ans.plan.operands[0].within] == ["unit"]
+
+
+def test_groups_by_kuan_are_named_as_the_narrative_prints_them(assistant):
+    ans = assistant.ask("按功能分类的款汇总，哪个款最多")
+
+    assert ans.plan.group_by == "function" and ans.plan.operands[0].rows.level == 5
+    assert ans.items[0].name == "其他科学技术支出" and not ans.items[0].name.isdigit()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "东城区一共有多少棵树",
+        "防疫热线服务要培训多少人",
+        "法律咨询服务的项目责任人电话是多少",
+        "科技经费给了哪些企业",
+    ],
+)
+def test_what_the_tables_do_not_count_is_refused_not_summed(assistant, question):
+    ans = assistant.ask(question)
+
+    assert ans.refused and ans.value is None, ans.answer
+
+
+def test_the_cost_of_a_maintenance_project_called_yunweifei_is_its_amount(assistant, projects):
+    ans = assistant.ask("数字东城网站一年的运维费给了多少钱啊")
+
+    name = next(n for n in projects if "数字东城" in n)
+    assert number(ans) == (str(projects[name]), "万元")
+
+
+def test_a_count_asked_as_xiangmushu(assistant, projects):
+    ans = assistant.ask("名称里带平台的项目数是多少？")
+
+    assert number(ans) == (str(sum(1 for n in projects if "平台" in n)), "个")

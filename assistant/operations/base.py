@@ -347,6 +347,8 @@ def grouped(ctx: Context, entries: list[Entry]) -> list[Entry]:
             if not level or len(cells.get(code_cell, "")) == level
             else (class_name(code) if ctx.plan.group_by == "function" and level == 3 else code) or code
         )
+        if name == code and ctx.plan.group_by == "function":  # a 款 the tables print only by its 项 rows
+            name = ctx.toolbox.subject_names(ctx.doc["doc_id"]).get(code, code)
         g = groups.setdefault(code, Entry(name, None, [], code))
         g.rows += e.rows
         if e.value is not None:

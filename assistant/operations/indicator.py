@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.contract import Candidate, PlanResult
+from assistant.lexicon import COUNTER_UNITS, INDICATOR_COUNTERS
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, PlanError, as_sources
 
@@ -36,6 +37,12 @@ class Indicator(Operation):
             found = [i for i in found if i["name"] in names] or of_class
             if len(found) > 1 and found[0]["coverage"] < 0.5:
                 return _which(found)
+        counted = INDICATOR_COUNTERS.search(topic)
+        if counted and counted.group(2) in COUNTER_UNITS:  # 要培训多少人: only a target counted in 人 answers
+            word = counted.group(2)
+            found = [i for i in found if set(COUNTER_UNITS[word]) & set(i["unit"])]
+            if not found:
+                raise PlanError(f"预算13表中没有以“{word}”计的这项指标")
         if not found:
             raise PlanError(f"预算13表中没有找到“{topic.strip('，')}”这项指标")
         best = found[0]
