@@ -188,8 +188,10 @@ def _table(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-#: A year written with two digits after a comparison: 比20年, 和21年相比.
-SHORT_YEAR = re.compile(r"(比|较|和|与|跟|同|对比|相比)([12]\d)年(?!度|底|初|末)")
+#: A year written with two digits: 比20年, 和21年相比, 那22年的预算 (not 3年以内, 12年期).
+SHORT_YEAR = re.compile(
+    r"(^|[，,。？?\s比较和与跟同那在是的到从]|对比|相比)([12]\d)年(?!度|底|初|末|以|内|期|来|间)"
+)
 #: A remark on what a figure includes, or an example: （含项目支出行）, （如30229福利费）.
 INCLUDES = re.compile(r"[（(](?:含|包括|包含|如|比如|例如|像)[^（）()]{1,24}[）)]")  # not (不含…): taken out
 #: 维修、保险和其他三块合计: a count that closes a list of named things (not 前三项, 第二个).

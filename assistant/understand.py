@@ -70,7 +70,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     (
         "describe",
         r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
-        r"目标是什么|管(什么|啥|些|哪|不管|吗)|归.{0,8}管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|"
+        r"目标是什么|管(什么|啥|些|哪|不管|吗)|(?<!理)管(?!理)[\u4e00-\u9fff]{1,10}吗|归.{0,8}管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|"
         r"吗[？?!！。]*$",
     ),
     (
@@ -105,7 +105,7 @@ FOLLOW_UP = re.compile(
     r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用|这里面|里面|当中)"
     r"|占(了)?(其中|里面|这里面|当中)"  # 出国费用占了其中百分之几: a part of what was asked before
 )
-PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比")
+PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比|百分点")
 GROUP_WORDS = [
     ("catalogue1", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}一级(目录|分类)|一级(目录|分类)汇总"),
     ("catalogue2", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}二级(目录|分类)|二级(目录|分类)汇总"),
@@ -124,7 +124,7 @@ MONEY_WORDS = re.compile(
 )
 INDICATOR_WORDS = re.compile(
     r"指标|目标值|绩效目标|要求|达到|不低于|不少于|率|多久|多长时间|时限|响应|几天|几小时|几分钟|"
-    r"每人|每天|每次|每小时|每月|单价|人均|每台|标准是"
+    r"每人|每天|每次|每小时|每月|单价|人均|每台|标准是|满意度|定的是?多少|定了?多少|目标(是|为|定)?多少"
 )
 RANKED = re.compile(
     r"第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|最(?:贵|多|大|高)的(?:那个|那项|一个|项目)?"
@@ -753,10 +753,24 @@ class Parser:
         derived = re.search(r"推算|倒推|推出|推导|算出|反推", r.text)
         asks_change = re.search(
             r"(比|较|相比|对比|同比).{0,14}(增加|减少|增长|下降|多|少|变化|增减|涨|降)|"
-            r"(增加|减少|增长|下降|变化|涨|降)了?(多少|几|百分之)|增幅|降幅|增长率|下降率",
+            r"(增加|减少|增长|下降|变化|涨|降)了?(多少|几|百分之)|增幅|降幅|增长率|下降率|"
+            r"(比|较|和|跟|与)(上|去|前)一?年.{0,3}(怎么样|如何|怎样|比)",
             r.text,
         )
-        if previous_year and intent not in ("count", "reason") and (derived or not asks_change):
+        last = re.split(r"[，,。；;]", r.slots.text.rstrip("？?！!。 "))[
+            -1
+        ]  # 比21年少了57万，那21年的预算是多少
+        asks_previous = (
+            previous_year
+            and (any(int(y) == year - 1 for y in YEAR.findall(last)) or LAST_YEAR.search(last))
+            and re.search(r"多少|几", last)
+            and not re.search(
+                r"比|较|对比|同比|增加|减少|增长|下降|变化|涨|降|多|少", last.replace("多少", "")
+            )
+        )
+        if asks_previous and intent not in ("count", "reason"):
+            intent = "previous"
+        elif previous_year and intent not in ("count", "reason") and (derived or not asks_change):
             intent = "previous"  # 2023年的预算数是多少（能推出来吗）: last year's figure, derived
         elif previous_year and asks_change and intent in ("value", "previous", "describe", "difference"):
             intent = "change"
@@ -781,6 +795,8 @@ class Parser:
             inherited = earlier[1].operation if earlier[1] is not None else None
             if inherited in ("count", "stated_count", "indicator") and MONEY_WORDS.search(r.masked):
                 inherited = None
+            if inherited in ("change", "share", "difference") and INDICATOR_WORDS.search(r.masked):
+                inherited = None  # 比上年怎么样？ 某项目的满意度要达到多少: a target, not another change
             if (
                 inherited in ("max", "min", "top", "bottom", "rank", "rank_low", "list")
                 and re.search(r"多少|几", r.masked)
@@ -1458,6 +1474,15 @@ class Parser:
 
     def _plan_indicator(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         project = self._project(r, earlier)
+        named = re.search(r"([\u4e00-\u9fff]{2,10}?)(?:的|那个|这个|那项|这项)?项目(?!支出)", r.text)
+        if (
+            project is None
+            and named
+            and not re.search(r"哪|全部|所有|各|每|本部门|整体|绩效", named.group(1))
+        ):
+            return PlanResult(  # 机房租用那个项目的满意度: not any project's target that happens to match
+                answer=f"没有找到“{named.group(1)}”这个项目。请问是哪个项目？可以给出项目支出表中的项目全称。"
+            )
         quoted = QUOTED.search(r.text)
         topic = r.question
         if quoted and not (project and quoted.group(1) in project["name"]):

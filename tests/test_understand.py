@@ -859,3 +859,43 @@ def test_a_count_asked_as_xiangmushu(assistant, projects):
     ans = assistant.ask("名称里带平台的项目数是多少？")
 
     assert number(ans) == (str(sum(1 for n in projects if "平台" in n)), "个")
+
+
+def test_last_years_figure_asked_after_the_stated_change_is_worked_back(assistant):
+    ans = assistant.ask("机关运行经费比21年少了57万多，那21年的预算是多少元？")
+
+    assert number(ans) == ("887407.54", "元")
+    assert ans.plan.operation == "previous"
+
+
+def test_bi_shangnian_zenmeyang_asks_for_the_change(assistant):
+    ans = assistant.ask("一般公共预算当年拨款比上年怎么样？")
+
+    assert ans.plan.operation == "change" and number(ans) == ("1133.94", "万元")
+
+
+def test_jige_baifendian_asks_for_the_stated_percentage(assistant):
+    ans = assistant.ask("事业单位医疗比去年涨了几个百分点")
+
+    assert number(ans) == ("4.79", "%")
+
+
+def test_a_duty_asked_as_guan_x_ma_reads_the_duties(assistant):
+    ans = assistant.ask("科信局管无线电吗？")
+
+    assert "无线电管理工作" in ans.answer and "主要职能" in ans.answer
+
+
+def test_a_target_of_a_project_that_is_not_found_is_asked_back_not_taken_from_another(assistant):
+    ans = assistant.ask(
+        "卫星地面站那个项目的满意度要达到多少", turns("一般公共预算当年拨款比上年怎么样？", "减少")
+    )
+
+    asks_back(ans)
+    assert "卫星地面站" in ans.answer
+
+
+def test_a_target_asked_as_mubiao_duoshao_is_a_target_not_the_amount(assistant):
+    ans = assistant.ask("防疫核酸检测预约热线服务费，电话接通率目标多少？")
+
+    assert ans.plan.operation == "indicator" and ans.unit == "%"

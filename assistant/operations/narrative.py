@@ -184,7 +184,7 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
             )
     named = [o.entity for o in ctx.plan.operands if o.entity is not None and o.entity.kind != "department"]
     if not named and re.search(
-        r"管(什么|啥|些|哪|不管|吗)|归.{0,8}管|负责|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担",
+        r"管(什么|啥|些|哪|不管|吗)|(?<!理)管(?!理)[\u4e00-\u9fff]{1,10}吗|归.{0,8}管|负责|干什么|干啥|干嘛|做什么|做啥|职能|职责|承担",
         ctx.plan.topic or "",
     ):
         return duties(ctx)
