@@ -61,6 +61,10 @@ def _not_loaded(q: str, docs: list[dict], districts: list[str]) -> str | None:
     return None
 
 
+def _is(doc: dict, ref: str) -> bool:
+    return ref in (doc["doc_id"], doc["source"]) or doc["doc_id"].startswith(ref)
+
+
 def choose_document(
     question: str, docs: list[dict], preferred: str | None = None
 ) -> tuple[dict | None, str, list[dict]]:
@@ -83,14 +87,21 @@ def choose_document(
         if missing := _not_loaded(q, docs, districts):
             return None, f"没有载入{districts[0]}{missing}的预算文档。", []
     named = [d for d in docs if any(name in q for name in _doc_names(d))]
+    current = next((d for d in docs if preferred and _is(d, preferred)), None)
+    if current and named and current not in named and re.search(r"今年|本年|当年|this year", q):
+        other = named[0]  # 延庆卫健委今年预算多少 while reading a 2024 budget: that one is of 2019
+        if other.get("year") != current.get("year"):
+            return (
+                None,
+                f"没有载入{other['department']}{current.get('year')}年的预算（已载入的是{other.get('year')}年的）。",
+                [],
+            )
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}
     if (
         preferred
     ):  # the caller's document unless the question names another department; its parser judges years
-        chosen = [
-            d for d in pool if preferred in (d["doc_id"], d["source"]) or d["doc_id"].startswith(preferred)
-        ]
+        chosen = [d for d in pool if _is(d, preferred)]
         if chosen:
             return chosen[0], "", []
     if years:

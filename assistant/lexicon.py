@@ -289,7 +289,9 @@ ABBREVIATION_SKIP = set("和与及")
 COUNTERS = ("个", "项", "户", "辆", "家", "台", "套", "人", "名", "次", "条", "部", "所")
 
 #: An organisation named in a question (科信局, 西城教委, 城运中心), to tell a department that is not loaded.
-ORGANISATION = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:委员会|管理局|局|委|办公室|办|中心|街道|法院|检察院))")
+ORGANISATION = re.compile(  # not 要办, 怎么办: a verb
+    r"([\u4e00-\u9fff]{2,10}?(?:委员会|管理局|局|委|办公室|(?<![要去来么想在能可好还])办|中心|街道|法院|检察院))"
+)
 
 #: Counting words of performance targets (次, 人, 天 …) rather than of rows or stated counts.
 INDICATOR_COUNTERS = re.compile(

@@ -172,7 +172,8 @@ _TARGET_CLASS = (
 )
 COUNTS_INDICATORS = re.compile(  # not 数量指标是多少条 (a target's value), not 运维系统指标有几个 (a target)
     r"(?:" + _TARGET_CLASS + r"|^|[的项目中里,，])指标[^，。？?是为]{0,8}?(有|共|列了?)[^，。？?是为]{0,3}"
-    r"(几|多少)(个|条|项)|(几|多少)(个|条|项)" + _TARGET_CLASS + r"?指标"
+    r"(几|多少)(个|条|项)|(几|多少)(个|条|项)" + _TARGET_CLASS + r"?指标|"
+    r"指标(?:里|中|当中)[，,]?[^，。？?]{0,8}?(?:有|共)?(?:几|多少)(?:个|条|项)"  # 指标里，定性的有几条
 )
 #: 它占…, 这个项目的…: the thing the last answer named.
 PRONOUN = re.compile(r"^(?:那)?(?:它的|它|这个项目的?|该项目的?|此项目的?|这一项|这项)")
@@ -791,6 +792,13 @@ class Parser:
             and not re.search(r"哪个|哪些|哪项|排名|排行|前[0-9一二三四五六七八九十]", r.masked)
         ):
             return "indicator"  # 某项目最多允许几次故障: a target's bound, not a ranking
+        if (
+            named
+            and len(re.findall(r"多少|几", r.masked)) >= 2
+            and "目标" in r.masked
+            and "指标" not in r.masked
+        ):
+            return "describe"  # 绩效目标里要开展多少次、满意度要到多少: the stated goal, which says both
         if not intents and earlier is not None:
             inherited = earlier[1].operation if earlier[1] is not None else None
             if inherited in ("count", "stated_count", "indicator") and MONEY_WORDS.search(r.masked):

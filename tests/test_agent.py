@@ -725,3 +725,17 @@ def test_a_department_of_a_loaded_district_that_is_not_loaded_is_refused_by_name
     assert chosen is None and refusal == "没有载入朝阳区科信局的预算文档。"
     assert choose_document("朝阳区城管委的预算是多少？", docs)[0]["doc_id"] == "a1"
     assert choose_document("朝阳发改委今年多少钱", docs)[0]["doc_id"] == "b2"
+
+
+def test_this_year_of_another_department_loaded_only_for_another_year_is_refused():
+    docs = [
+        {"doc_id": "a1", "source": "a.txt", "department": "北京市朝阳区城市管理委员会", "year": 2021},
+        {"doc_id": "b2", "source": "b.txt", "department": "北京市朝阳区发展和改革委员会", "year": 2024},
+    ]
+
+    chosen, refusal, _ = choose_document("朝阳发改委今年多少钱", docs, preferred="a.txt")
+    assert (
+        chosen is None
+        and refusal == "没有载入北京市朝阳区发展和改革委员会2021年的预算（已载入的是2024年的）。"
+    )
+    assert choose_document("朝阳发改委多少钱", docs, preferred="a.txt")[0]["doc_id"] == "b2"

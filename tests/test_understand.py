@@ -899,3 +899,23 @@ def test_a_target_asked_as_mubiao_duoshao_is_a_target_not_the_amount(assistant):
     ans = assistant.ask("防疫核酸检测预约热线服务费，电话接通率目标多少？")
 
     assert ans.plan.operation == "indicator" and ans.unit == "%"
+
+
+def test_targets_stated_in_words_are_counted_apart(assistant, sample_corpus, sample_doc_id):
+    project = next(p for p in sample_corpus.store.projects(sample_doc_id) if p.name == "科普经费")
+    ans = assistant.ask("科普经费的绩效指标里，定性的有几条")
+
+    assert ans.plan.operation == "indicator_count"
+    assert number(ans) == (str(sum(1 for i in project.indicators if i.nature == "定性")), "条")
+
+
+def test_a_target_asked_as_pay_is_the_one_printed_in_yuan(assistant):
+    ans = assistant.ask("律师一天工资按多少算的", turns("法律咨询服务项目多少钱", "148.24万元"))
+
+    assert ans.plan.operation == "indicator" and ans.unit == "元"
+
+
+def test_several_targets_asked_at_once_get_the_projects_stated_goal(assistant):
+    ans = assistant.ask("科普经费的绩效目标里，科普项目要办多少个、满意度要到多少？")
+
+    assert ans.plan.operation == "describe" and "绩效目标" in ans.answer

@@ -9,6 +9,8 @@ from assistant.lexicon import COUNTER_UNITS, INDICATOR_COUNTERS
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, PlanError, as_sources
 
+#: A target asked as money (工资, 费用, 多少钱): one printed in 元 or 万元.
+MONEY = re.compile(r"工资|费用|钱|单价|价格|多少元|多少万")
 LEVEL2 = re.compile(r"(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|满意度)指标")
 
 
@@ -45,9 +47,12 @@ class Indicator(Operation):
                 raise PlanError(f"预算13表中没有以“{word}”计的这项指标")
         if not found:
             raise PlanError(f"预算13表中没有找到“{topic.strip('，')}”这项指标")
+        if MONEY.search(topic) and "元" not in found[0]["unit"]:  # 律师一天工资按多少算: the target in 元
+            found = [i for i in found if "元" in i["unit"]] + [i for i in found if "元" not in i["unit"]]
         best = found[0]
         if best["coverage"] < 0.4 and best["score"] < 5 and len(found) > 1:
             return _which(found)  # a weak match: ask which target was meant
+
         op = best["operator"]
         shown = (
             f"{op}{best['value']}{best['unit']}"
@@ -85,11 +90,13 @@ class IndicatorCount(Operation):
             raise PlanError(f"预算13表中没有“{name}”")
         wanted = INDICATOR_CLASS.search(ctx.plan.topic or "")
         kind = wanted.group(1) if wanted else ""
+        nature = re.search(r"定性|定量", ctx.plan.topic or "")  # 定性的有几条: targets stated in words
         found = [
             (p, i)
             for p in projects
             for i in p.indicators
-            if not kind or i.level1.startswith(kind) or i.level2.startswith(kind)
+            if (not kind or i.level1.startswith(kind) or i.level2.startswith(kind))
+            and (not nature or (i.nature == "定性") == (nature.group() == "定性"))
         ]
         if not any(p.indicators for p in projects):
             raise PlanError("预算13表中没有这个项目的绩效指标")
@@ -109,9 +116,8 @@ class IndicatorCount(Operation):
         ]
         shown = "、".join(f"“{i.level3}”" for _, i in found[:12]) + ("等" if len(found) > 12 else "")
         return PlanResult(
-            answer=f"{whose}的{kind + '指标' if kind else '绩效指标'}共{len(found)}{counter}"
-            + (f"：{shown}" if found else "")
-            + "（预算13表）。",
+            answer=f"{whose}的{(nature.group() if nature else '') + (kind + '指标' if kind else '绩效指标')}"
+            f"共{len(found)}{counter}" + (f"：{shown}" if found else "") + "（预算13表）。",
             value=str(len(found)),
             unit=counter,
             sources=as_sources(sources[:60]),
