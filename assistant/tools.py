@@ -781,7 +781,15 @@ def _fact_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> 
 
 def _total_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
     out = []
+    unit = filters.pop("unit", None)
+    if filters:
+        return []  # a department total restricted to a subject is not a total the tables print
     for number, measure, item in TOTALS[key][1]:
+        if unit is not None:  # 中心的收入合计: the unit's own line of the table, when it has one
+            rows = [r for r in box._rows(d["doc_id"], number) if r["cells"].get("单位编码") == unit]
+            if item is None and len(rows) == 1 and measure in rows[0]["amounts"]:
+                out += box._measure(d, number, rows, [measure])
+            continue
         row = box._total_row(d["doc_id"], number, item)
         if row and measure in row["amounts"]:
             out += box._measure(d, number, [row], [measure])

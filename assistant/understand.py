@@ -104,6 +104,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
 FOLLOW_UP = re.compile(
     r"^(那|那么|那个|其中|这个|该|它|这些|这项|此|那它|另外|还有|再|换成|改成|如果|要是|用|这里面|里面|当中)"
     r"|占(了)?(其中|里面|这里面|当中)"  # 出国费用占了其中百分之几: a part of what was asked before
+    r"|^(占|它占|这占)"  # 占本级项目支出的比例是多少: the part is what was asked before
 )
 PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比|百分点")
 GROUP_WORDS = [
@@ -657,7 +658,8 @@ class Parser:
                 (c["kind"], c["key"]) in used or c["name"] in {k for _, k in used} for c in m["candidates"]
             ):
                 flags[m["span"][0] : m["span"][1]] = [False] * (m["span"][1] - m["span"][0])
-        names = {normalize(f.text) for o in plan.operands if o.rows for f in o.rows.names} | {
+        names = {normalize(self.doc.get("department") or "")}  # 园林局 of 园林绿化局
+        names |= {normalize(f.text) for o in plan.operands if o.rows for f in o.rows.names} | {
             normalize(e.name)
             for o in plan.operands
             for e in [o.entity, *o.within, *(o.rows.within + o.rows.without if o.rows else [])]
@@ -721,11 +723,13 @@ class Parser:
             for a in (e.name, *e.aliases)
         ]
         for m in ORGANISATION.finditer(r.question):
-            name = re.sub(r"^.*?(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))
+            name = re.sub(r"^.*(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))  # 的预算占全局: 全局
             for district in DISTRICTS:  # 西城教委: the district, then the department's short name
                 name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
-            if any(m.start() < e["span"][1] and e["span"][0] < m.end() for e in r.mentions) or any(
-                a.endswith(name) or name.endswith(a) for a in ours if len(a) >= 2
+            if (
+                any(m.start() < e["span"][1] and e["span"][0] < m.end() for e in r.mentions)
+                or any(a.endswith(name) or name.endswith(a) for a in ours if len(a) >= 2)
+                or in_order(name, normalize(self.doc.get("department") or ""))  # 园林局 of 园林绿化局
             ):
                 continue
             if len(name) >= 3 and not re.search(r"^(全|本|该|整个)|这个|我们|咱|贵|哪|各|单位", name):
@@ -930,8 +934,11 @@ class Parser:
             return before
         if (
             before
-            and all(o.entity["kind"] in SCOPES for o in ops)
+            and all(o.entity["kind"] in SCOPES and not o.measure for o in ops)
             and before[-1].entity["kind"] not in SCOPES
+            and not re.match(
+                r"^(它|这|这个)?占", r.text
+            )  # 占本级项目支出: the unit is the whole, not a subject
         ):
             last = before[-1]  # 那<另一单位>的呢？: the same subject, another unit (or each unit named)
             return [_Op(last.entity, [o.entity], last.measure, o.start, o.end) for o in ops]
@@ -1235,10 +1242,19 @@ class Parser:
                 rows = name_set
             numerator = Operand(rows=rows, measure=_measure_of(left))
         elif left:
-            inside = len(left) > 1 and re.fullmatch(
-                r"(里|中|之中|当中|其中|里面|的)+", r.question[left[-2].end : left[-1].start]
-            )
+            between = r.question[left[-2].end : left[-1].start] if len(left) > 1 else ""
+            inside = len(left) > 1 and re.fullmatch(r"(里|中|之中|当中|其中|里面|的)+", between)
             numerator = (left[-1] if inside else left[0]).operand()  # 三公经费里公务用车加油占…: the part
+            if (
+                not right
+                and len(left) > 1
+                and left[-2].entity["kind"] in SCOPES
+                and re.fullmatch(r"的?(钱|预算|经费|资金|支出)?(里|中|之中|当中|里面)[，,]?", between)
+            ):  # 林业工作站的钱里，项目支出占了多少: a measure of the unit over the unit's whole
+                part = left[-1]
+                if part.entity["kind"] == "total" and (measure := _measure_word(part.entity["name"])):
+                    part = _Op(left[-2].entity, list(left[-2].within), measure, part.start, part.end)
+                numerator, right = part.operand(), [left[-2]]
         if (
             numerator is not None
             and not right
@@ -1274,6 +1290,26 @@ class Parser:
             before = operands(earlier[0])
             if before:
                 numerator = before[-1].operand()
+        if (
+            right
+            and at >= 0
+            and right[0].entity["kind"] == "total"
+            and right[0].within
+            and not any(  # 中心的预算占部门收入合计: the scope named before 占 is the part's, not the whole's
+                m["span"][0] > at and any(c["key"] == w["key"] for c in m["candidates"])
+                for m in r.mentions
+                for w in right[0].within
+            )
+            and not re.search(r"它|其|自身|自己|本单位|该单位|这个单位", r.question[at:])
+        ):
+            right = [_Op(right[0].entity, [], right[0].measure, right[0].start, right[0].end)]
+        if (
+            len(right) >= 2
+            and right[0].entity["kind"] in SCOPES
+            and right[1].entity["kind"] == "total"
+            and (measure := _measure_word(right[1].entity["name"]))
+        ):  # 占本级项目支出的比例: the unit's own 项目支出
+            right = [_Op(right[0].entity, list(right[0].within), measure, right[0].start, right[1].end)]
         if numerator is None or not right:
             return self._not_found(r)
         if (

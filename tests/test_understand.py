@@ -919,3 +919,38 @@ def test_several_targets_asked_at_once_get_the_projects_stated_goal(assistant):
     ans = assistant.ask("科普经费的绩效目标里，科普项目要办多少个、满意度要到多少？")
 
     assert ans.plan.operation == "describe" and "绩效目标" in ans.answer
+
+
+def test_a_measure_inside_a_units_money_is_shared_over_that_unit(assistant):
+    ans = assistant.ask("信息中心的钱里，基本支出占了多少比例?")
+
+    assert ans.interpretation == (
+        "按 单位“北京市东城区信息中心”的基本支出；单位“北京市东城区信息中心” 求占比（前者 ÷ 后者 × 100%）"
+    )
+
+
+def test_a_units_budget_over_the_whole_bureau_takes_the_departments_total(assistant):
+    ans = assistant.ask("信息中心的预算占全局总预算百分之多少")
+
+    assert number(ans) == ("10.45", "%")
+    assert ans.plan.operands[1].within == []
+
+
+def test_a_units_total_is_its_own_line_never_the_departments(assistant):
+    ans = assistant.ask("信息中心的预算占它总预算的比例")
+
+    assert ans.value in (None, "100.00")
+
+
+def test_a_share_asked_as_a_follow_up_starting_with_zhan_takes_the_part_asked_before(assistant):
+    ans = assistant.ask("占本级项目支出的比例是多少", turns("科普经费多少", "200.00万元"))
+
+    assert ans.plan.operation == "share"
+    assert ans.plan.operands[0].entity.name == "科普经费"
+    assert (ans.plan.operands[1].entity.kind, ans.plan.operands[1].measure) == ("unit", "项目支出")
+
+
+def test_the_departments_name_shortened_in_order_is_understood(assistant):
+    ans = assistant.ask("东城科技局下面的信息中心预算多少")
+
+    assert number(ans) == ("674.59", "万元")
