@@ -117,6 +117,7 @@ class Operand(BaseModel):
     rank: int | None = Field(
         None, ge=1, description="the n-th largest row of the row set instead of their sum"
     )
+    lowest: bool = Field(False, description="count the rank from the smallest row (最便宜的)")
 
 
 class QueryPlan(BaseModel):
@@ -135,6 +136,9 @@ class QueryPlan(BaseModel):
     )
     percent: bool = Field(False, description="a change asked as a percentage")
     topic: str | None = Field(None, description="indicator words, a term to define, or what a text is about")
+    excluded: list[EntityRef] = Field(
+        default_factory=list, description="parts the question takes out of the operands' whole (除了加油)"
+    )
 
 
 # -- the plan in Chinese --------------------------------------------------------------
@@ -184,7 +188,7 @@ def describe_operand(op: Operand) -> str:
     else:
         text = "（未指明）"
     scope = "".join(f"{quoted(w.name)}的" for w in op.within)
-    rank = f"中第{op.rank}名" if op.rank else ""
+    rank = f"中{'倒数' if op.lowest else ''}第{op.rank}名" if op.rank else ""
     return scope + text + rank + (f"的{op.measure}" if op.measure else "")
 
 
@@ -192,6 +196,8 @@ def describe(plan: QueryPlan, verb: str) -> str:
     """``按 预算04表 名称含“运维”的项目 计数`` — the plan as one line a reader can check."""
     operands = "；".join(describe_operand(o) for o in plan.operands) or "本部门"
     text = f"按 {operands}"
+    if plan.excluded:
+        text += "（" + "、".join(f"除{quoted(e.name)}外" for e in plan.excluded) + "）"
     if plan.group_by:
         text += f" 按{GROUPS[plan.group_by]}分组"
     text += f" {verb}"

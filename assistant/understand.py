@@ -128,7 +128,8 @@ INDICATOR_WORDS = re.compile(
     r"每人|每天|每次|每小时|每月|单价|人均|每台|标准是|满意度|定的是?多少|定了?多少|目标(是|为|定)?多少"
 )
 RANKED = re.compile(
-    r"第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|最(?:贵|多|大|高)的(?:那个|那项|一个|项目)?"
+    r"(倒数)?第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|"
+    r"最(贵|多|大|高|便宜|少|小|低)的(?:那个|那项|一个|项目)?"
 )
 REFERS_BACK = re.compile(r"这个项目|该项目|此项目|这项|它的|它|其|这个")
 #: Operations that compute a figure: a word of the question they leave unused is a reason to ask back.
@@ -638,11 +639,13 @@ class Parser:
             refs = [o.entity, *o.within, *(o.rows.within + o.rows.without if o.rows else [])]
             used |= {(e.kind, e.key) for e in refs if e is not None}
             used |= {("total", o.measure), ("fact", o.measure)} if o.measure else set()
+        used |= {(e.kind, e.key) for e in plan.excluded}
         q = r.question
         negated = (
             any(f.negate for o in plan.operands if o.rows for f in o.rows.names)
             or any(not m.present for o in plan.operands if o.rows for m in o.rows.members)
             or any(o.rows.without for o in plan.operands if o.rows)
+            or bool(plan.excluded)
         )
         bounded = any(o.rows.amounts for o in plan.operands if o.rows)
         for m in EXCLUDES.finditer(q):
@@ -672,6 +675,10 @@ class Parser:
             tables = "|".join(filter(None, (tables, r"[一二三]级(目录|分类)?")))  # 三级目录是“…”
         if any(kind == "catalogue" and key.startswith("采购类别") for kind, key in used):
             tables = "|".join(filter(None, (tables, r"政府采购|采购")))  # 政府采购里货物类: its table
+        if any(kind == "three_public" for kind, _ in used):
+            parts = [_part_stem(key) for kind, key in used if kind == "three_public" and _part_stem(key)]
+            taken = [EXCLUDES.pattern] if plan.excluded else []  # 除了加油，剩下几项: its words, its part
+            tables = "|".join(filter(None, (tables, TABLE_WORDS["11"], *map(re.escape, parts), *taken)))
         for m in [*EXPLAINED.finditer(q), *YEAR.finditer(q), *(re.finditer(tables, q) if tables else [])]:
             flags[m.start() : m.end()] = [False] * (m.end() - m.start())
         used_spans = [
@@ -1149,7 +1156,41 @@ class Parser:
                 return rows
         return None
 
+    def _rest_of_parts(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult | None:
+        """公务用车运行维护费里，除了加油，剩下几项合计: the other parts of a “三公” item, one taken out."""
+        cut = EXCLUDES.search(r.question)
+        if cut is None:
+            return None
+        parents = [
+            o
+            for o in operands(r)
+            if o.start < cut.start() and _three_public_name(o.entity) in THREE_PUBLIC_PARTS
+        ]
+        if not parents:
+            return None
+        parent = parents[-1]
+        name = _three_public_name(parent.entity)
+        clause = re.split(r"[，,。？?]|以后|之后|外", r.question[cut.end() :])[0]
+        parts = THREE_PUBLIC_PARTS[name]
+        out = [c for c in parts if _part_stem(c) and _part_stem(c) in clause]
+        if not out or len(out) == len(parts):
+            return None
+        listed = [c for c in parts if (_part_stem(c) or c) in r.question[cut.end() + len(clause) :]]
+        rest = [c for c in parts if c not in out]
+        if listed and set(listed) != set(rest):
+            return None  # the parts listed are not the rest: asked back by the unexplained-word check
+        within = [*parent.within, parent.entity]
+        return QueryPlan(
+            operation="sum",
+            operands=[
+                _Op({"kind": "three_public", "key": c, "name": c}, within, None, 0, 0).operand() for c in rest
+            ],
+            excluded=[_ref({"kind": "three_public", "key": c, "name": c}) for c in out],
+        )
+
     def _plan_sum(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        if (rest := self._rest_of_parts(r, earlier)) is not None:
+            return rest
         previous = earlier[1] if earlier else None
         if (
             previous is not None
@@ -1189,7 +1230,13 @@ class Parser:
         return [o for o in ops if o.start < at], [o for o in ops if o.start > at]
 
     def _plan_difference(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
-        ranks = [ordinal(m.group(1)) if m.group(1) else 1 for m in RANKED.finditer(r.text)]
+        ranks = [  # (place, counted from the smallest)
+            (
+                ordinal(m.group(2)) if m.group(2) else 1,
+                bool(m.group(1)) or m.group(3) in ("便宜", "少", "小", "低"),
+            )
+            for m in RANKED.finditer(r.text)
+        ]
         previous = earlier[1] if earlier else None
         if (
             len(ranks) == 2
@@ -1201,7 +1248,14 @@ class Parser:
             return QueryPlan(
                 operation="difference",
                 group_by=previous.group_by,
-                operands=[rows.model_copy(update={"rank": n}) for n in ranks],
+                operands=[rows.model_copy(update={"rank": n, "lowest": low}) for n, low in ranks],
+            )
+        if len(ranks) == 2 and re.search(r"最(贵|多|大|高)的项目", r.text) and not r.mentions:
+            rows, group = self._row_set(r)  # 最贵的项目和最便宜的项目差多少: two places of the projects
+            return QueryPlan(
+                operation="difference",
+                group_by=group,
+                operands=[Operand(rows=rows, rank=n, lowest=low) for n, low in ranks],
             )
         left, right = self._sides(r, earlier, "比")
         if not left and right and earlier is not None and r.text.startswith("比"):

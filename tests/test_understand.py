@@ -954,3 +954,29 @@ def test_the_departments_name_shortened_in_order_is_understood(assistant):
     ans = assistant.ask("东城科技局下面的信息中心预算多少")
 
     assert number(ans) == ("674.59", "万元")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "三公经费的公务用车运行维护费里，除了加油，剩下几项合计多少？",
+        "公车运行维护费扣掉加油以后，维修、保险和其他三块合计多少？",
+    ],
+)
+def test_the_rest_of_a_three_public_item_after_one_part_is_taken_out(assistant, question):
+    ans = assistant.ask(question)
+
+    assert number(ans) == ("1.78", "万元")
+    assert [e.name for e in ans.plan.excluded] == ["公务用车加油"]
+    assert "除“公务用车加油”外" in ans.interpretation
+
+
+def test_parts_listed_that_are_not_the_rest_are_asked_back(assistant):
+    asks_back(assistant.ask("公车运行维护费扣掉加油以后，维修和保险合计多少？"))
+
+
+def test_the_most_and_the_least_expensive_projects_differ_by_their_amounts(assistant, projects):
+    ans = assistant.ask("最贵的项目和最便宜的项目差多少钱？")
+
+    assert number(ans) == (str(max(projects.values()) - min(projects.values())), "万元")
+    assert [o.lowest for o in ans.plan.operands] == [False, True]

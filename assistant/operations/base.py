@@ -224,13 +224,12 @@ class Context:
         if not entries:
             raise PlanError("没有符合条件的行")
         if operand.rank:
-            ranked = sorted(grouped(self, entries), key=lambda e: e.value, reverse=True)
+            ranked = sorted(grouped(self, entries), key=lambda e: e.value, reverse=not operand.lowest)
             if operand.rank > len(ranked):
                 raise PlanError(f"只有{len(ranked)}项，没有第{operand.rank}名")
             e = ranked[operand.rank - 1]
-            return Figure(
-                f"第{operand.rank}名{e.name}", e.value, "万元", self.sources([e], table=operand.rows.table)
-            )
+            place = f"{'倒数' if operand.lowest else ''}第{operand.rank}名"
+            return Figure(f"{place}{e.name}", e.value, "万元", self.sources([e], table=operand.rows.table))
         total = sum((e.value for e in entries), Decimal(0))
         formula = " + ".join(str(e.value) for e in entries) + f" = {total}" if len(entries) > 1 else None
         table = operand.rows.table if operand.rows else None
