@@ -405,7 +405,7 @@ def test_the_duties_are_counted_by_their_numbered_items(assistant, sample_text):
 
 
 def test_taking_something_out_that_the_plan_cannot_take_out_asks_back(assistant):
-    ans = assistant.ask("三公经费里公务用车运行维护费扣掉加油以后合计多少？")
+    ans = assistant.ask("信息中心的人员经费扣掉住房公积金以后合计多少？")
 
     assert ans.value is None and "扣掉" in ans.answer and ans.interpretation
 
