@@ -179,13 +179,15 @@ def _membership(text: str) -> tuple[list[Membership], str]:
 
 
 def _table(text: str) -> tuple[str | None, str]:
-    m = _TABLE_NUMBER.search(text)
-    if m:
-        return f"{int(m.group(1)):02d}", _mask(text, m.start(), m.end())
+    """The table a question names, by number or by name; both masked when they name the same one
+    (基本支出表(08表))."""
+    found, masked = None, text
+    if m := _TABLE_NUMBER.search(text):
+        found, masked = f"{int(m.group(1)):02d}", _mask(text, m.start(), m.end())
     for number, pattern in TABLE_NAMES:
-        if m := re.search(pattern, text):
-            return number, _mask(text, m.start(), m.end())
-    return None, text
+        if (m := re.search(pattern, masked)) and found in (None, number):
+            return number, _mask(masked, m.start(), m.end())
+    return found, masked
 
 
 #: A year written with two digits: 比20年, 和21年相比, 那22年的预算 (not 3年以内, 12年期).

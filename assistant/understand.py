@@ -154,7 +154,7 @@ EXPLAINED = re.compile(
     + "|"
     + "|".join(p for _, p in GROUP_WORDS)
     + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
-    r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|"
+    r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|小计|"
     r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
     r"指导性目录|目录|类别|多大|比例|比重|占比|[（(][^（）()]*(合计|加起来|一共|在内|总和)[）)]|"
     r"(给|为|替)?(干部职工|职工|员工|工作人员)们?(交|缴|缴纳|发|买)?的?|"
@@ -935,7 +935,7 @@ class Parser:
     ) -> list[_Op]:
         ops = self._siblings(r, operands(r, prefer))
         if earlier is None:
-            return ops
+            return [self._by_function(o) for o in ops]
         before = operands(earlier[0], prefer)
         if not ops:
             return before
@@ -979,15 +979,18 @@ class Parser:
             )
         ):
             ops[0].within = [before[-1].entity]  # 信息中心…？ 它交的职业年金是多少？
-            if ops[0].entity["kind"] == "economic_subject":
-                wanted = normalize(ops[0].entity["name"])
-                found = [
-                    e.as_dict()
-                    for e in self.catalog.by_kind("function_subject")
-                    if wanted in normalize(e.name)
-                ]
-                ops[0].entity = found[0] if len(found) == 1 else ops[0].entity
-        return ops
+        return [self._by_function(o) for o in ops]
+
+    def _by_function(self, op: _Op) -> _Op:
+        """A unit's 职业年金缴费: the tables print a unit's rows by 功能分类 only, so an economic class of
+        a unit is read as the one function subject that carries its name."""
+        if op.entity["kind"] != "economic_subject" or not any(w["kind"] == "unit" for w in op.within):
+            return op
+        wanted = normalize(op.entity["name"])
+        found = [e.as_dict() for e in self.catalog.by_kind("function_subject") if wanted in normalize(e.name)]
+        if len(found) == 1:
+            op.entity = found[0]
+        return op
 
     # -- row sets ------------------------------------------------------------
 
@@ -1110,6 +1113,15 @@ class Parser:
             return earlier[1].model_copy(update={"answer_unit": r.slots.answer_unit})  # 换成元
         if not ops:
             return self._not_found(r)
+        measured = [o for o in ops if o.entity["kind"] == "total" and _measure_word(o.entity["name"])]
+        cell = [o for o in ops if o not in measured]
+        if (  # <科目>+<经济分类>这个组合，项目支出: the column of the cell those codes address
+            len(measured) == 1
+            and (len(cell) >= 2 or any(w["kind"] in CELL_KINDS for o in cell for w in o.within))
+        ):
+            if all(o.entity["kind"] in CELL_KINDS and not o.measure for o in cell):
+                ops = cell
+                ops[-1].measure = _measure_word(measured[0].entity["name"])
         kinds = [o.entity["kind"] for o in ops]
         if len(ops) > 1 and len(set(kinds)) == len(kinds) and set(kinds) <= set(CELL_KINDS):
             ops = sorted(ops, key=lambda o: CELL_KINDS.index(o.entity["kind"]))

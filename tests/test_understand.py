@@ -980,3 +980,29 @@ def test_the_most_and_the_least_expensive_projects_differ_by_their_amounts(assis
 
     assert number(ans) == (str(max(projects.values()) - min(projects.values())), "万元")
     assert [o.lowest for o in ans.plan.operands] == [False, True]
+
+
+def test_a_cell_addressed_by_two_codes_reads_the_column_asked(assistant):
+    ans = assistant.ask("03表里 2069999科目 + 31099其他资本性支出 这个组合，项目支出金额是多少")
+
+    assert number(ans) == ("371.54", "万元")
+    assert ans.plan.operands[0].measure == "项目支出" and ans.plan.operands[0].rows.table == "03"
+
+
+def test_a_table_named_by_name_and_number_is_understood_whole(assistant):
+    ans = assistant.ask("基本支出表(08表)里面，政府经济分类50201办公经费对应的工会经费是多少?")
+
+    assert number(ans) == ("7.99", "万元")
+
+
+def test_a_units_pension_contributions_are_read_by_their_function_subjects(assistant):
+    ans = assistant.ask("信息中心的基本养老保险加职业年金，一共多少")
+
+    assert number(ans) == ("76.38", "万元")
+    assert {o.entity.kind for o in ans.plan.operands} == {"function_subject"}
+
+
+def test_xiaoji_is_the_figure_asked(assistant):
+    ans = assistant.ask("信息中心在行政运行科目下的基本支出小计是多少？")
+
+    assert ans.plan is not None and ans.plan.operands[0].measure == "基本支出"
