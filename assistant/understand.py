@@ -759,6 +759,8 @@ class Parser:
             return QueryPlan(
                 operation="attribute", operands=[Operand(entity=_ref(project))], topic="、".join(columns)
             )
+        if r.slots.table == "14" or re.search(r"整体(支出)?绩效(目标)?|部门整体目标", r.text):
+            return QueryPlan(operation="department_goal", topic=r.text)  # 预算14表: the department's own
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))

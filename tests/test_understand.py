@@ -1006,3 +1006,22 @@ def test_xiaoji_is_the_figure_asked(assistant):
     ans = assistant.ask("信息中心在行政运行科目下的基本支出小计是多少？")
 
     assert ans.plan is not None and ans.plan.operands[0].measure == "基本支出"
+
+
+def test_the_departments_overall_target_table_answers_its_name_line(assistant, sample_corpus, sample_doc_id):
+    row = next(
+        r
+        for r in sample_corpus.store.table(sample_doc_id, "14")["rows"]
+        if r["cells"].get("栏目") == "部门（单位）名称"
+    )
+    ans = assistant.ask("14表整体绩效目标里，部门名称后面括号里写的是哪个局")
+
+    assert ans.plan.operation == "department_goal"
+    assert row["cells"]["内容"] in ans.answer and [s.table for s in ans.sources] == ["14"]
+
+
+def test_an_activity_of_the_overall_target_table_gives_its_targets(assistant, sample_corpus, sample_doc_id):
+    row = next(r for r in sample_corpus.store.table(sample_doc_id, "14")["rows"] if r["cells"].get("活动"))
+    ans = assistant.ask(f"部门整体绩效目标表里，“{row['cells']['活动']}”对应的绩效指标是什么？")
+
+    assert row["cells"]["绩效指标"] in ans.answer

@@ -48,4 +48,12 @@ def operation(name: str) -> Operation:
 
 
 def _load_builtins() -> None:
-    from assistant.operations import aggregate, attribute, compare, indicator, lookup, narrative  # noqa: F401
+    from assistant.operations import (  # noqa: F401
+        aggregate,
+        attribute,
+        compare,
+        department_goal,
+        indicator,
+        lookup,
+        narrative,
+    )
