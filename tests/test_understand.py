@@ -1025,3 +1025,9 @@ def test_an_activity_of_the_overall_target_table_gives_its_targets(assistant, sa
     ans = assistant.ask(f"部门整体绩效目标表里，“{row['cells']['活动']}”对应的绩效指标是什么？")
 
     assert row["cells"]["绩效指标"] in ans.answer
+
+
+def test_a_sentence_is_chosen_by_the_words_asked_not_only_by_the_subject(assistant):
+    ans = assistant.ask("三公经费的开支单位都包括哪些？")
+
+    assert "本级及所属单位" in ans.answer

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from assistant.contract import PlanResult
 from assistant.entities import abbreviation, core_name, normalize
-from assistant.lexicon import DISTRICTS
+from assistant.lexicon import DISTRICTS, STOP_CHARS
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, Figure, PlanError, as_sources, money, refuse
 from assistant.tools import ToolError, alignment
@@ -192,11 +192,20 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     topic = [t for t in re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", ctx.plan.topic or "")]
     query = ctx.plan.topic or " ".join(words)
     result = ctx.toolbox.search(ctx.doc_id, query, 5, "narrative", words + topic)
+    rest = normalize(ctx.plan.topic or "")
+    for w in words:
+        rest = rest.replace(normalize(w), "，")
+    asked = {rest[i : i + 2] for i in range(len(rest) - 1)}
+    asked = {b for b in asked if len(b) == 2 and not set(b) & STOP_CHARS and "，" not in b}  # 开支单位
     best = None
     for hit in result["hits"]:
-        for sentence in hit["sentences"][:1]:
+        for sentence in hit["sentences"][:2]:
             s = normalize(sentence)
-            score = sum(normalize(w) in s for w in words) * 2 + sum(t in s for t in topic)
+            score = (
+                sum(normalize(w) in s for w in words) * 2
+                + sum(t in s for t in topic)
+                + sum(b in s for b in asked)
+            )
             if best is None or score > best[0]:
                 best = (score, sentence, hit)
     if best is None or best[0] < 2:
