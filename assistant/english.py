@@ -58,6 +58,18 @@ GLOSSARY = {
     "revenue": "收入",
     "in ten thousand yuan": "万元",
     "yuan": "元",
+    "goods": "货物",
+    "services": "服务",
+    "construction works": "工程",
+    "general public services": "一般公共服务支出",
+    "public safety": "公共安全支出",
+    "education": "教育支出",
+    "science and technology": "科学技术支出",
+    "social security and employment": "社会保障和就业支出",
+    "health": "卫生健康支出",
+    "urban and rural community": "城乡社区支出",
+    "agriculture forestry and water": "农林水支出",
+    "housing security": "住房保障支出",
 }
 
 #: Beijing's districts in pinyin, and the departments people name in English (the document's own name
@@ -92,13 +104,20 @@ DEPARTMENTS = {
     "culture and tourism bureau": "文旅局",
     "development and reform commission": "发改委",
     "human resources and social security bureau": "人社局",
+    "civil affairs bureau": "民政局",
+    "statistics bureau": "统计局",
+    "bureau of statistics": "统计局",
+    "landscaping and greening bureau": "园林绿化局",
+    "gardening and greening bureau": "园林绿化局",
+    "forestry and parks bureau": "园林绿化局",
+    "sports bureau": "体育局",
 }
 #: Words that carry no budget meaning of their own here.
 FUNCTION_WORDS = set(
     "a an the of in for to on at by is are was were be does did do its it their this that what which how "
     "much many goes go spent spend get gets got budget budgeted "
     "budgeting budgets allocated allocate allocation there whole total department bureau commission "
-    "district beijing year annual decimals decimal places two in with as".split()
+    "district beijing year annual decimals decimal places two in with as at from under".split()
 )
 
 
@@ -131,7 +150,9 @@ def _question(text: str) -> str | None:
     if m := re.match(r"^how many (?P<noun>projects|units) (?P<rest>.*)$", text):
         rest = _terms(m["rest"])
         return None if rest is None else f"{rest}{GLOSSARY.get(m['noun'], '单位')}有几个"
-    if m := re.match(r"^(?:how much|what is|what was|what are)\b(?P<rest>.*)$", text):
+    if re.fullmatch(r"(?:and |so |what about |how much )?(?:in|converted to|in terms of) yuan", text):
+        return "换成元"  # And in yuan?: the last answer in 元
+    if m := re.match(r"^(?:how much|what is|what was|what are|what)\b(?P<rest>.*)$", text):
         rest = _terms(m["rest"])
         return None if not rest else f"{rest}是多少"
     return None

@@ -1031,3 +1031,18 @@ def test_a_sentence_is_chosen_by_the_words_asked_not_only_by_the_subject(assista
     ans = assistant.ask("三公经费的开支单位都包括哪些？")
 
     assert "本级及所属单位" in ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "chinese"),
+    [
+        ("And in yuan?", "换成元"),
+        (
+            "what share of the bureau's 2021 budget goes to social security and employment? (%)",
+            "2021年社会保障和就业支出占预算总额的百分比是多少",
+        ),
+        ("What's the government procurement budget for goods?", "政府采购货物是多少"),
+    ],
+)
+def test_english_follow_ups_classes_and_procurement_kinds_are_glossed(question, chinese):
+    assert gloss(question) == chinese
