@@ -166,9 +166,35 @@ def describe_name(f: NameFilter) -> str:
     return f"名称{'不' if f.negate else ''}{word}“{f.text}”{tail}"
 
 
+def alternatives(scopes: list[EntityRef]) -> list[list[EntityRef]]:
+    """Scopes grouped into either-or choices: a row has one code per classification (and one unit), so
+    two codes of one kind where neither contains the other mean rows under either (31007、31099)."""
+    groups: list[list[EntityRef]] = []
+    for scope in scopes:
+        level = scope.key.partition(":")[0] if scope.kind == "catalogue" else ""
+        group = next(
+            (
+                g
+                for g in groups
+                if g[0].kind == scope.kind
+                and (g[0].key.partition(":")[0] if scope.kind == "catalogue" else "") == level
+                and not any(o.key.startswith(scope.key) or scope.key.startswith(o.key) for o in g)
+            ),
+            None,
+        )
+        if group is None:
+            groups.append([scope])
+        else:
+            group.append(scope)
+    return groups
+
+
 def describe_rows(rows: RowSet) -> str:
     parts = [f"预算{rows.table}表"]
-    parts += [f"{KIND_WORDS.get(w.kind, '')}{quoted(w.name)}下" for w in rows.within]
+    parts += [
+        KIND_WORDS.get(g[0].kind, "") + "或".join(quoted(w.name) for w in g) + "下"
+        for g in alternatives(rows.within)
+    ]
     parts += [f"除{KIND_WORDS.get(w.kind, '')}{quoted(w.name)}外" for w in rows.without]
     parts += [describe_name(f) for f in rows.names]
     parts += [describe_amount(f) for f in rows.amounts]

@@ -1046,3 +1046,30 @@ def test_a_sentence_is_chosen_by_the_words_asked_not_only_by_the_subject(assista
 )
 def test_english_follow_ups_classes_and_procurement_kinds_are_glossed(question, chinese):
     assert gloss(question) == chinese
+
+
+def test_two_codes_of_one_classification_in_a_row_set_mean_either(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "04")["rows"]
+    want = sorted(
+        (
+            r["amounts"]["合计"]
+            for r in rows
+            if not r["is_total"] and r["cells"].get("部门经济分类编码") in ("31007", "31099")
+        ),
+        reverse=True,
+    )
+    ans = assistant.ask("资本性支出(31007、31099)下的项目，按金额从高到低排一下")
+
+    assert [Decimal(i.value) for i in ans.items] == want and len(want) >= 2
+    assert "“其他资本性支出”或“信息网络及软件购置更新”下" in ans.interpretation
+
+
+def test_a_code_and_a_code_inside_it_are_both_required_not_either():
+    from assistant.plan import EntityRef, alternatives
+
+    wide = EntityRef(kind="economic_subject", key="310", name="资本性支出")
+    narrow = EntityRef(kind="economic_subject", key="31007", name="信息网络及软件购置更新")
+    other = EntityRef(kind="economic_subject", key="31099", name="其他资本性支出")
+
+    assert alternatives([wide, narrow]) == [[wide], [narrow]]
+    assert alternatives([narrow, other]) == [[narrow, other]]

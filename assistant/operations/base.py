@@ -16,7 +16,7 @@ import jieba
 from assistant.contract import PlanResult, Source
 from assistant.entities import normalize
 from assistant.lexicon import THREE_PUBLIC_PARTS
-from assistant.plan import EntityRef, Operand, QueryPlan, RowSet
+from assistant.plan import EntityRef, Operand, QueryPlan, RowSet, alternatives
 from assistant.tools import PRIMARY_MEASURE, Toolbox, row_name
 from index.bm25 import ensure_jieba
 from index.subjects import class_name
@@ -265,8 +265,8 @@ class Context:
         for f in rows.amounts:
             if amount is None or not f.holds(amount):
                 return False
-        for scope in [*rows.within, *operand.within]:
-            if not _in_scope(cells, scope):
+        for group in alternatives([*rows.within, *operand.within]):
+            if not any(_in_scope(cells, scope) for scope in group):
                 return False
         if any(_in_scope(cells, left_out) for left_out in rows.without):
             return False
