@@ -1073,3 +1073,9 @@ def test_a_code_and_a_code_inside_it_are_both_required_not_either():
 
     assert alternatives([wide, narrow]) == [[wide], [narrow]]
     assert alternatives([narrow, other]) == [[narrow, other]]
+
+
+def test_a_weak_target_match_clearly_ahead_of_the_next_is_taken(assistant):
+    ans = assistant.ask("这里头监理的尾款是多少", turns("云平台安全防护服务项目尾款多少钱", "126.80万元"))
+
+    assert ans.plan.operation == "indicator" and "监理" in ans.answer

@@ -50,8 +50,13 @@ class Indicator(Operation):
         if MONEY.search(topic) and "元" not in found[0]["unit"]:  # 律师一天工资按多少算: the target in 元
             found = [i for i in found if "元" in i["unit"]] + [i for i in found if "元" not in i["unit"]]
         best = found[0]
-        if best["coverage"] < 0.4 and best["score"] < 5 and len(found) > 1:
-            return _which(found)  # a weak match: ask which target was meant
+        if (
+            best["coverage"] < 0.4
+            and best["score"] < 5
+            and len(found) > 1
+            and found[1]["score"] > 0.6 * best["score"]
+        ):
+            return _which(found)  # a weak match, not clearly ahead of the next: ask which target was meant
 
         op = best["operator"]
         shown = (
