@@ -29,6 +29,7 @@ MULTI_DOCUMENT_GATES = {
     "blind-tune-4.jsonl": 0.97,
     "blind-tune-5.jsonl": 0.96,
     "blind-tune-6.jsonl": 0.97,
+    "blind-tune-7.jsonl": 0.96,
 }
 
 
