@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 
 import jieba
 
-from assistant.lexicon import ABBREVIATION_SKIP, GENERIC_WORDS, ORG_SUFFIXES, STOP_CHARS, SYNONYMS, TOTALS
+from assistant.lexicon import (
+    ABBREVIATION_SKIP,
+    GENERIC_WORDS,
+    ORG_SUFFIXES,
+    PROCUREMENT_CLASSES,
+    STOP_CHARS,
+    SYNONYMS,
+    TOTALS,
+)
 from index.bm25 import ensure_jieba
 from index.store import Store
 from index.subjects import FUNCTION_CLASSES, strip_ordinal
@@ -402,6 +410,11 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
                 code = next((c for c, n in FUNCTION_CLASSES.items() if n == name), "")
                 if code:
                     add("function_subject", code, name)
+        if number == "05":  # 工程类 not listed: the table lists every class bought, so that class is none
+            listed = {strip_code(r["cells"].get("采购类别", "")) for r in table["rows"]}
+            for word in PROCUREMENT_CLASSES:
+                if word not in listed:
+                    add("catalogue", f"采购类别:{word}", word)
         if number == "11":
             for column in table.get("columns", [])[1:]:
                 add("three_public", column, column.replace("财政拨款预算总额", ""))

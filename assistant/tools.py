@@ -751,9 +751,15 @@ def _gov_economic_amounts(box: Toolbox, d: dict, key: str, name: str, filters: d
 def _catalogue_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
     level, _, value = key.partition(":")
     number = "05" if level == "采购类别" else "12"
-    return box._measure(
-        d, number, [r for r in box._rows(d["doc_id"], number) if r["cells"].get(level) == value]
-    )
+    rows = [r for r in box._rows(d["doc_id"], number) if r["cells"].get(level) == value]
+    total = box._total_row(d["doc_id"], number)
+    if not rows and level == "采购类别" and total is not None:  # a class the table does not list: none
+        source = box.row_source(d, number, total, f"合计（未列{value}类）")
+        return [
+            {"table": number, "measure": "金额", "value": money(Decimal(0)), "unit": "万元"}
+            | {"rows": [total["row"]], "formula": None, "sources": [source]}
+        ]
+    return box._measure(d, number, rows)
 
 
 def _three_public_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:

@@ -685,9 +685,11 @@ class Parser:
             m["span"] for m in r.mentions if any((c["kind"], c["key"]) in used for c in m["candidates"])
         ]
         for m in re.finditer(r"(?<![0-9a-z.])[0-9]{3,7}(?![0-9.]|万|元|%|个|项|年|-|－)", q):
-            if not any(a <= m.start() and m.end() <= b for a, b in used_spans) and not YEAR.match(
-                q, m.start()
-            ):
+            if (
+                not any(a <= m.start() and m.end() <= b for a, b in used_spans)
+                and not YEAR.match(q, m.start())
+                and not any(re.search(rf"(?<![0-9]){m.group()}-", key) for _, key in used)
+            ):  # 二级目录为0511机关信息系统…: the code printed with the class the plan uses
                 return m.group()
         mask = "".join("1" if f and "\u4e00" <= c <= "\u9fff" else "0" for c, f in zip(q, flags, strict=True))
         for run in re.finditer(r"1{2,}", mask):

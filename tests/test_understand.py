@@ -1079,3 +1079,23 @@ def test_a_weak_target_match_clearly_ahead_of_the_next_is_taken(assistant):
     ans = assistant.ask("这里头监理的尾款是多少", turns("云平台安全防护服务项目尾款多少钱", "126.80万元"))
 
     assert ans.plan.operation == "indicator" and "监理" in ans.answer
+
+
+def test_a_procurement_class_the_table_does_not_list_is_none(assistant, sample_corpus, sample_doc_id):
+    listed = {r["cells"].get("采购类别", "") for r in sample_corpus.store.table(sample_doc_id, "05")["rows"]}
+    assert not any("工程" in c for c in listed)
+
+    ans = assistant.ask("里面工程类的有多少？", turns("政府采购预算一共多少", "1296.38万元"))
+
+    assert number(ans) == ("0.00", "万元")
+    assert [s.table for s in ans.sources] == ["05"] and "未列工程类" in ans.sources[0].label
+
+
+def test_a_catalogue_code_printed_with_its_class_is_understood(assistant, sample_corpus, sample_doc_id):
+    rows = [r for r in sample_corpus.store.table(sample_doc_id, "12")["rows"] if not r["is_total"]]
+    level, value = next((k, v) for r in rows for k, v in r["cells"].items() if k == "目录二级" and "-" in v)
+    code, name = value.split("-", 1)
+    want = sum(r["amounts"]["预算金额"] for r in rows if r["cells"].get(level) == value)
+    ans = assistant.ask(f"政府购买服务明细里，二级目录为{code}{name}的项目金额合计？")
+
+    assert number(ans) == (str(want), "万元")
