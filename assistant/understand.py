@@ -1170,6 +1170,12 @@ class Parser:
                 rows, _ = self._row_set(r)
                 rows.names.append(NameFilter(mode="contains", text=m["text"]))
                 return rows
+        if m := re.search(r"([两二三四五六七八九十2-9])个([\u4e00-\u9fff]{2,6}?)(?:的)?项目", r.masked):
+            sharing = [e for e in self.catalog.by_kind("project") if m.group(2) in normalize(e.name)]
+            if len(sharing) == ordinal(m.group(1)):  # 两个尾款项目: the word names exactly that many
+                rows, _ = self._row_set(r)
+                rows.names.append(NameFilter(mode="contains", text=m.group(2)))
+                return rows
         return None
 
     def _rest_of_parts(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult | None:

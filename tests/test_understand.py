@@ -1099,3 +1099,10 @@ def test_a_catalogue_code_printed_with_its_class_is_understood(assistant, sample
     ans = assistant.ask(f"政府购买服务明细里，二级目录为{code}{name}的项目金额合计？")
 
     assert number(ans) == (str(want), "万元")
+
+
+def test_a_word_naming_exactly_as_many_projects_as_counted_is_that_set(assistant, projects):
+    ans = assistant.ask("两个尾款项目加起来多少钱？")
+
+    names = [n for n in projects if "尾款" in n]
+    assert len(names) == 2 and number(ans) == (str(sum(projects[n] for n in names)), "万元")
