@@ -418,8 +418,13 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
         if number == "11":
             for column in table.get("columns", [])[1:]:
                 add("three_public", column, column.replace("财政拨款预算总额", ""))
-    for project in store.projects(doc_id):
-        add("project", project.name, project.name)
+    for project in store.projects(doc_id):  # 机房-2024年度租用服务 is 机房租用服务 when said
+        add(
+            "project",
+            project.name,
+            project.name,
+            re.sub(r"[-－—]?(?:19|20)\d\d年度?[-－—]?", "", project.name),
+        )
     if department:  # 区退役军人局…经费: the short name the department's own project names begin with
         for short in _short_names(department, [p.name for p in store.projects(doc_id)]):
             entities[("department", "department")] = Entity(

@@ -1106,3 +1106,11 @@ def test_a_word_naming_exactly_as_many_projects_as_counted_is_that_set(assistant
 
     names = [n for n in projects if "尾款" in n]
     assert len(names) == 2 and number(ans) == (str(sum(projects[n] for n in names)), "万元")
+
+
+def test_a_project_named_without_the_year_its_name_carries_is_found(assistant, projects):
+    name = next(n for n in projects if re.search(r"-20\d\d年度", n))
+    said = re.sub(r"-20\d\d年度", "", name)
+    ans = assistant.ask(f"{said}多少钱")
+
+    assert number(ans) == (str(projects[name]), "万元")
