@@ -213,8 +213,12 @@ FILLER = re.compile(  # not after an organisation: 教委那个校园平台 keep
 def read(text: str, catalog: Catalog) -> Reading:
     slots = read_slots(text)
     q, mentions = catalog.resolve(FILLER.sub("", slots.masked))
-    mentions_d = _own_unit(
-        q, _classes(q, _subject_prefixes(q, [m.as_dict() for m in mentions], catalog), catalog), catalog
+    mentions_d = _own_department(
+        q,
+        _own_unit(
+            q, _classes(q, _subject_prefixes(q, [m.as_dict() for m in mentions], catalog), catalog), catalog
+        ),
+        catalog,
     )
     _narrow(mentions_d, slots)
     intents = [name for name, pattern in INTENT_PATTERNS if re.search(pattern, slots.masked)]
@@ -332,6 +336,22 @@ def _classes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
         found = [e for e in catalog.by_kind("catalogue") if e.key.startswith("采购类别:") and e.name == word]
         if at >= 0 and len(found) == 1 and _free(q, mentions, at, at + len(word)):
             mentions = _add(mentions, q, at, at + len(word), found[0])
+    return mentions
+
+
+def _own_department(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
+    """园林局 for 园林绿化局: an office named by characters of the department's own name, in order."""
+    department = catalog.get("department", "department")
+    if department is None:
+        return mentions
+    core = normalize(re.sub(r"^(北京市)?[^市]{1,4}区", "", department.name))
+    for m in ORGANISATION.finditer(q):
+        name = re.sub(r"^.*(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))
+        for district in DISTRICTS:
+            name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
+        start = m.end() - len(name)
+        if len(name) >= 3 and in_order(name, core) and _free(q, mentions, start, m.end()):
+            mentions = _add(mentions, q, start, m.end(), department)
     return mentions
 
 
@@ -878,9 +898,10 @@ class Parser:
                 name == "describe"
                 and name in intents
                 and INDICATOR_WORDS.search(r.masked)
+                and not re.search(r"(绩效)?目标(是什么|是啥|有哪些|写的是?什么|内容)", r.masked)
                 and self._project(r, earlier)
             ):
-                return "indicator"  # 多久能接通，有要求吗: a target of the project
+                return "indicator"  # 多久能接通，有要求吗: a target of the project, not its stated goal
             if name in intents:
                 if name in ("count", "avg") and self._indicator_hint(r, earlier):
                     return "indicator"
@@ -979,7 +1000,7 @@ class Parser:
             and before[-1].entity["kind"] == "unit"
             and (
                 ops[0].entity["kind"] in ("function_subject", "economic_subject")
-                and REFERS_BACK.search(r.text)
+                and REFERS_BACK.search(re.sub(r"这个(科目|款|类|项)", "", r.text))  # not 养老服务这个科目
             )
         ):
             ops[0].within = [before[-1].entity]  # 信息中心…？ 它交的职业年金是多少？
@@ -1416,6 +1437,7 @@ class Parser:
         elif m := (
             re.search(r"前" + ORDINAL, text)
             or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位|行|条|类)", text)
+            or re.search(r"哪" + ORDINAL + r"(?:个|项|家)(?=[^，。？?]*最)", text)  # 哪三个项目最贵
         ):
             op, n = ("bottom" if low else "top"), ordinal(m.group(1))
         elif m := re.search(r"第" + ORDINAL, text):

@@ -1114,3 +1114,27 @@ def test_a_project_named_without_the_year_its_name_carries_is_found(assistant, p
     ans = assistant.ask(f"{said}多少钱")
 
     assert number(ans) == (str(projects[name]), "万元")
+
+
+def test_the_department_named_by_characters_of_its_own_name_is_the_department(assistant):
+    ans = assistant.ask("东城科技局一共多少钱")
+
+    assert [o.entity.kind for o in ans.plan.operands] == ["department"]
+
+
+def test_a_projects_stated_goal_asked_as_mubiao_shi_shenme_is_its_goal_text(assistant):
+    ans = assistant.ask("科普经费的绩效目标是什么")
+
+    assert ans.plan.operation == "describe" and "科普经费的绩效目标" in ans.answer
+
+
+def test_na_san_ge_zui_gui_is_a_top_three(assistant):
+    ans = assistant.ask("哪三个项目最贵")
+
+    assert (ans.plan.operation, ans.plan.n) == ("top", 3)
+
+
+def test_zhe_ge_kemu_names_the_subject_not_the_unit_asked_before(assistant):
+    ans = assistant.ask("行政运行这个科目多少钱", turns("信息中心花了多少", "674.59万元"))
+
+    assert ans.plan.operands[0].within == []
