@@ -1138,3 +1138,16 @@ def test_zhe_ge_kemu_names_the_subject_not_the_unit_asked_before(assistant):
     ans = assistant.ask("行政运行这个科目多少钱", turns("信息中心花了多少", "674.59万元"))
 
     assert ans.plan.operands[0].within == []
+
+
+def test_mai_fuwu_is_the_purchase_of_services(assistant, sample_corpus, sample_doc_id):
+    total = next(r for r in sample_corpus.store.table(sample_doc_id, "12")["rows"] if r["is_total"])
+    ans = assistant.ask("科信局买服务花了多少钱")
+
+    assert number(ans) == (str(total["amounts"]["预算金额"]), "万元")
+
+
+def test_which_of_two_has_more_is_their_difference(assistant):
+    ans = assistant.ask("信息中心和本级哪个钱多")
+
+    assert ans.plan.operation == "difference" and len(ans.plan.operands) == 2
