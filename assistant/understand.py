@@ -159,6 +159,7 @@ EXPLAINED = re.compile(
     + "|".join(p for _, p in GROUP_WORDS)
     + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
     r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|小计|"
+    r"自己|自身|本身|单独|全年|一年|一共|大概|大约|总体上|盘子|规模|"
     r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
     r"指导性目录|目录|类别|多大|比例|比重|占比|[（(][^（）()]*(合计|加起来|一共|在内|总和)[）)]|"
     r"(给|为|替)?(干部职工|职工|员工|工作人员)们?(交|缴|缴纳|发|买)?的?|"
@@ -715,6 +716,13 @@ class Parser:
                 and not any(re.search(rf"(?<![0-9]){m.group()}-", key) for _, key in used)
             ):  # 二级目录为0511机关信息系统…: the code printed with the class the plan uses
                 return m.group()
+        bare = (
+            plan.operation == "value"
+            and all(  # 统计局租房子花多少: a word the plan drops leaves the total
+                o.entity is not None and o.entity.kind in SCOPES and not o.measure and not o.within
+                for o in plan.operands
+            )
+        )
         mask = "".join("1" if f and "\u4e00" <= c <= "\u9fff" else "0" for c, f in zip(q, flags, strict=True))
         for run in re.finditer(r"1{2,}", mask):
             word = q[run.start() : run.end()]
@@ -722,7 +730,7 @@ class Parser:
             stem = re.sub(r"(经费|费用|费)$", "", word) or word  # 运维费: the cost of a 运行维护 project
             if any(p in name for p in pairs for name in names) or any(in_order(stem, name) for name in names):
                 continue  # 800M那个运维费, 运维 of 运行维护: more words of a name the plan uses
-            if any(p in self.catalog.bigrams for p in pairs):
+            if any(p in self.catalog.bigrams for p in pairs) or bare:
                 return word
         return ""
 

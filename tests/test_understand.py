@@ -1151,3 +1151,16 @@ def test_which_of_two_has_more_is_their_difference(assistant):
     ans = assistant.ask("信息中心和本级哪个钱多")
 
     assert ans.plan.operation == "difference" and len(ans.plan.operands) == 2
+
+
+def test_a_word_the_plan_drops_is_asked_back_rather_than_answered_with_the_total(assistant):
+    asks_back(assistant.ask("科信局租房子花多少"))
+
+
+@pytest.mark.parametrize(
+    "question", ["科信局本级自己有多少预算？", "科信局的盘子有多大", "信息中心今年拿了多少钱"]
+)
+def test_a_scope_asked_in_everyday_words_is_its_total(assistant, question):
+    ans = assistant.ask(question)
+
+    assert ans.plan.operation == "value" and ans.value is not None
