@@ -846,6 +846,12 @@ class Parser:
             and "指标" not in r.masked
         ):
             return "describe"  # 绩效目标里要开展多少次、满意度要到多少: the stated goal, which says both
+        if (
+            not intents
+            and re.search(r"分别|各是|各自|各有|各多少", r.masked)
+            and any(re.search(p, r.masked) for g, p in GROUP_WORDS if g in ("unit", "function", "economic"))
+        ):
+            return "rank"  # 每个单位的基本支出分别是多少: the groups, listed
         if not intents and earlier is not None:
             inherited = earlier[1].operation if earlier[1] is not None else None
             if inherited in ("count", "stated_count", "indicator") and MONEY_WORDS.search(r.masked):
@@ -1419,6 +1425,15 @@ class Parser:
             and (measure := _measure_word(right[1].entity["name"]))
         ):  # 占本级项目支出的比例: the unit's own 项目支出
             right = [_Op(right[0].entity, list(right[0].within), measure, right[0].start, right[1].end)]
+        if (
+            right
+            and right[0].entity["kind"] == "total"
+            and right[0].within
+            and right[0].within[-1]["kind"] in SCOPES
+            and (measure := _measure_word(right[0].entity["name"]))
+        ):  # 人员经费占它基本支出的比例: the unit's own 基本支出
+            unit = right[0].within[-1]
+            right = [_Op(unit, list(right[0].within[:-1]), measure, right[0].start, right[0].end)]
         if numerator is None or not right:
             return self._not_found(r)
         if (
@@ -1455,7 +1470,8 @@ class Parser:
         elif m := re.search(r"第" + ORDINAL, text):
             op, n = ("rank_low" if low else "rank"), ordinal(m.group(1))
         elif re.search(
-            r"从高到低|从大到小|从多到少|从低到高|从小到大|从少到多|依次|排名|排行|排序|哪些|哪几个|列出|有什么",
+            r"从高到低|从大到小|从多到少|从低到高|从小到大|从少到多|依次|排名|排行|排序|哪些|哪几个|列出|有什么|"
+            r"分别|各是|各自|各有|各多少",
             text,
         ):
             op = "bottom" if low else "list"

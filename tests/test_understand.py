@@ -1164,3 +1164,25 @@ def test_a_scope_asked_in_everyday_words_is_its_total(assistant, question):
     ans = assistant.ask(question)
 
     assert ans.plan.operation == "value" and ans.value is not None
+
+
+def test_a_code_followed_by_de_xiangmu_is_a_code_not_an_amount(assistant):
+    ans = assistant.ask("30227的项目有几个")
+
+    assert ans.plan.operands[0].rows.amounts == []
+
+
+def test_each_units_measure_asked_as_fenbie_is_listed_by_unit(assistant):
+    ans = assistant.ask("每个单位的基本支出分别是多少")
+
+    assert (ans.plan.operation, ans.plan.group_by) == ("list", "unit")
+    assert len(ans.items) == 2
+
+
+def test_a_units_measure_over_its_own_other_measure(assistant):
+    ans = assistant.ask("信息中心的人员经费占它基本支出的比例")
+
+    assert [(o.entity.kind, o.measure) for o in ans.plan.operands] == [
+        ("unit", "人员经费"),
+        ("unit", "基本支出"),
+    ]
