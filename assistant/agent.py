@@ -51,7 +51,9 @@ def _not_loaded(q: str, docs: list[dict], districts: list[str]) -> str | None:
     if any(name in q for d in docs for name in _doc_names(d)):
         return None
     stems = "|".join(re.escape(x) for d in districts for x in (d, d.removesuffix("区")))
-    ends = r"(?=[^\u4e00-\u9fff]|$|的|今年|明年|去年|预算|有|是|一共|总共|花|拿)"  # not …办理
+    ends = (  # not …办理
+        r"(?=[^\u4e00-\u9fff]|$|的|今年|明年|去年|预算|有|是|一共|总共|花|拿|三公|经费|项目|人员|基本|收入|支出|给)"
+    )
     for m in re.finditer(rf"(?:{stems})([\u4e00-\u9fff]{{1,8}}?(?:委员会|管理局|局|委|办公室|办)){ends}", q):
         name = m.group(1)
         if not re.search(r"^区|的|项目|经费|指标", name) and not any(

@@ -170,6 +170,15 @@ def _membership(text: str) -> tuple[list[Membership], str]:
                 r"(?:表|清单|目录|名单|里|中|范围|明细)*(?:里|中|的|内|$|，|,|？|\?)",
                 text,
             )
+            if m is None:  # 12表政府购买服务里没出现的: the table first, then whether the row is in it
+                after = (
+                    r"(?:没|没有|未|不)(?:出现|列入|列|包括|包含)过?"
+                    if not present
+                    else r"(?:也|同时)?(?:出现|列入)过?"
+                )
+                m = re.search(
+                    r"(?:" + words + r")(?:预算|明细|项目|表|清单)*(?:里|中|内)(?:面)?" + after + r"的", text
+                )
             if m is None and table == "13":
                 m = re.search(r"(没有|有)(?:设定?|设置|填报)?(?:" + words + r")的", text)
                 if m is not None:

@@ -66,7 +66,10 @@ DEPARTMENT = EntityRef(kind="department", key="department", name="全部门")
 
 INTENT_PATTERNS: list[tuple[str, str]] = [
     ("define", r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解"),
-    ("reason", r"原因|为什么|为何|为啥|怎么会|咋回事|(怎么|咋)(就)?(涨|增加|增长|多|少|降|减少|下降)了?"),
+    (
+        "reason",
+        r"原因|为什么|为何|为啥|怎么会|咋回事|(怎么|咋)(就)?(涨|增加|增长|多|少|降|减少|下降)了?",
+    ),
     (
         "describe",
         r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
@@ -841,6 +844,14 @@ class Parser:
             return "indicator"  # 某项目最多允许几次故障: a target's bound, not a ranking
         if (
             named
+            and re.search(
+                r"怎么定|如何确定|怎么确定|怎么算出来|依据是什么|测算依据|定出来|怎么来的", r.masked
+            )
+            and "指标" not in r.masked
+        ):
+            return "describe"  # 这笔钱是怎么定出来的: the project's stated goal and basis (预算13表)
+        if (
+            named
             and len(re.findall(r"多少|几", r.masked)) >= 2
             and "目标" in r.masked
             and "指标" not in r.masked
@@ -890,7 +901,8 @@ class Parser:
         if "reason" in intents and "change" in intents:
             return "change"
         if {"count", "sum"} <= set(intents) and re.search(
-            r"几(?:项|个|笔|类|块)\S{0,10}(?:加起来|加在一起|合计|一共|总共)", r.masked
+            r"几(?:项|个|笔|类|块)\S{0,10}(?:加起来|加在一起|加一起|加一块|合起来|合计|一共|总共|总计)",
+            r.masked,
         ):
             return "sum"  # 50102项下的几项缴费加起来: the items, added
         if (
@@ -1057,6 +1069,16 @@ class Parser:
             rows.amounts += r.slots.amounts
             rows.members += r.slots.members
             return rows, previous.group_by
+        scope = previous.operands[0].entity if previous is not None and previous.operands else None
+        if (
+            scope is not None
+            and scope.kind in (*CLASSIFIERS, "unit")
+            and re.match(r"^(其中|这些|里面|这里面|当中|那这些|那其中|这个科目|这个单位)", r.text)
+            and not any(m["candidates"] for m in r.mentions)
+        ):  # <科目>多少钱？ 这里面包含几个项目: the projects under it
+            return RowSet(
+                table="04", within=[scope], names=list(r.slots.names), amounts=list(r.slots.amounts)
+            ), None
         rows = RowSet(
             table="04",
             names=list(r.slots.names),

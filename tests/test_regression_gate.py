@@ -2,11 +2,11 @@
 wrong answer.
 
 Thresholds sit at or a little under what the project measured when it set them (seed-public
-62/62, sample-colloquial 132/135, punctuation 20/20, variants 70/70, blind-tune 252/258, blind-tune-2
-118/120, blind-tune-4 121/124, blind-tune-5 106/110 and blind-tune-6 96/98 — questions written blind by
-people who never read the parser), so a real regression fails here while a rewording of one answer does
-not. A wrong answer (a number or text that is not the gold) fails on any suite: asking back or refusing is
-allowed, a wrong figure is not.
+62/62, sample-colloquial 134/135, punctuation 20/20, variants 70/70, blind-tune 254/258, blind-tune-2
+118/120, blind-tune-4 122/124, blind-tune-5 107/110, blind-tune-6 97/98 and blind-tune-7 253/257 —
+questions written blind by people who never read the parser), so a real regression fails here while a
+rewording of one answer does not. A wrong answer (a number or text that is not the gold) fails on any
+suite: asking back or refusing is allowed, a wrong figure is not.
 No timing is asserted.
 """
 
@@ -21,15 +21,15 @@ from evals.runner import run_suite, summarize
 from evals.score import load_suite
 
 SUITES = Path(__file__).resolve().parent.parent / "evals" / "suites"
-GATES = {"seed-public.jsonl": 1.0, "sample-colloquial.jsonl": 0.975, "punctuation.jsonl": 1.0}
+GATES = {"seed-public.jsonl": 1.0, "sample-colloquial.jsonl": 0.99, "punctuation.jsonl": 1.0}
 MULTI_DOCUMENT_GATES = {
     "variants.jsonl": 1.0,
-    "blind-tune.jsonl": 0.97,
-    "blind-tune-2.jsonl": 0.97,
-    "blind-tune-4.jsonl": 0.97,
-    "blind-tune-5.jsonl": 0.96,
-    "blind-tune-6.jsonl": 0.97,
-    "blind-tune-7.jsonl": 0.96,
+    "blind-tune.jsonl": 0.98,
+    "blind-tune-2.jsonl": 0.98,
+    "blind-tune-4.jsonl": 0.98,
+    "blind-tune-5.jsonl": 0.97,
+    "blind-tune-6.jsonl": 0.98,
+    "blind-tune-7.jsonl": 0.98,
 }
 
 

@@ -1186,3 +1186,29 @@ def test_a_units_measure_over_its_own_other_measure(assistant):
         ("unit", "人员经费"),
         ("unit", "基本支出"),
     ]
+
+
+def test_projects_not_in_a_table_named_before_the_verb(assistant, projects, services):
+    ans = assistant.ask("04表有、但12表政府购买服务里没出现的那些项目，合计金额是多少")
+
+    assert number(ans) == (str(sum(v for n, v in projects.items() if n not in services)), "万元")
+
+
+def test_na_ji_xiang_jia_yiqi_adds_the_rows_up(assistant):
+    ans = assistant.ask("政府购买服务里一级目录属于“01-基本公共服务”的那几项，加一起多少")
+
+    assert ans.plan.operation == "sum"
+
+
+def test_how_a_projects_amount_was_set_is_its_stated_basis(assistant):
+    ans = assistant.ask("800M政务网运维费这笔钱是怎么定出来的？")
+
+    assert ans.plan.operation == "describe" and "核定了各区应承担的运维费" in ans.answer
+
+
+def test_projects_counted_inside_the_subject_asked_before(assistant, sample_corpus, sample_doc_id):
+    rows = sample_corpus.store.table(sample_doc_id, "04")["rows"]
+    want = sum(1 for r in rows if not r["is_total"] and r["cells"].get("功能分类科目编码") == "2060101")
+    ans = assistant.ask("这里面包含几个项目", turns("行政运行科目多少钱", "…"))
+
+    assert number(ans) == (str(want), "个")
