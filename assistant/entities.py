@@ -168,6 +168,8 @@ class Catalog:
         self._generic = re.compile(
             "(?=(" + "|".join(map(re.escape, generic)) + "))"
         )  # every start, longest first
+        #: project name → the code of the unit that runs it (预算04表), to tell twin projects apart
+        self.project_units: dict[str, str] = {}
         self._long = sorted(
             ((a, e) for a, e in self._aliases if len(a) >= LONG_NAME), key=lambda t: -len(t[0])
         )
@@ -444,7 +446,9 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
     for name, (aliases, sources) in TOTALS.items():
         if any(table in numbers for table, _, _ in sources):
             add("total", name, name, *aliases)
-    return Catalog(_unshared_unit_aliases(list(entities.values())), words)
+    catalog = Catalog(_unshared_unit_aliases(list(entities.values())), words)
+    catalog.project_units = {p.name: p.unit_code for p in store.projects(doc_id)}
+    return catalog
 
 
 def _unshared_unit_aliases(entities: list[Entity]) -> list[Entity]:

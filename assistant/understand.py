@@ -229,6 +229,7 @@ def read(text: str, catalog: Catalog) -> Reading:
         catalog,
     )
     _narrow(mentions_d, slots)
+    _by_unit(mentions_d, catalog)
     intents = [name for name, pattern in INTENT_PATTERNS if re.search(pattern, slots.masked)]
     outside = "".join(
         "，" if any(a <= i < b for a, b in (m["span"] for m in mentions_d)) else c for i, c in enumerate(q)
@@ -252,6 +253,18 @@ def _narrow(mentions: list[dict], slots: Slots) -> None:
     for m in mentions:
         projects = [c for c in m["candidates"] if c["kind"] == "project"]
         fitting = [c for c in projects if all(t in normalize(c["name"]) for t in texts)]
+        if len(projects) > 1 and fitting:
+            m["candidates"] = fitting
+
+
+def _by_unit(mentions: list[dict], catalog: Catalog) -> None:
+    """普查中心那个应急值守运维项目: of the projects a short name fits, the one the named unit runs."""
+    units = {c["key"] for m in mentions for c in m["candidates"][:1] if c["kind"] == "unit"}
+    if len(units) != 1:
+        return
+    for m in mentions:
+        projects = [c for c in m["candidates"] if c["kind"] == "project"]
+        fitting = [c for c in projects if catalog.project_units.get(c["key"]) in units]
         if len(projects) > 1 and fitting:
             m["candidates"] = fitting
 

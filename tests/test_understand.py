@@ -1212,3 +1212,30 @@ def test_projects_counted_inside_the_subject_asked_before(assistant, sample_corp
     ans = assistant.ask("这里面包含几个项目", turns("行政运行科目多少钱", "…"))
 
     assert number(ans) == (str(want), "个")
+
+
+def test_of_twin_projects_the_one_the_named_unit_runs_is_meant():
+    from assistant.entities import Catalog
+    from assistant.understand import _by_unit
+
+    catalog = Catalog([])
+    catalog.project_units = {"甲应急值守项目": "001", "乙应急值守项目": "002"}
+    mentions = [
+        {
+            "text": "普查中心",
+            "span": [0, 4],
+            "candidates": [{"kind": "unit", "key": "002", "name": "普查中心"}],
+        },
+        {
+            "text": "应急值守项目",
+            "span": [6, 12],
+            "candidates": [
+                {"kind": "project", "key": "甲应急值守项目", "name": "甲应急值守项目"},
+                {"kind": "project", "key": "乙应急值守项目", "name": "乙应急值守项目"},
+            ],
+        },
+    ]
+
+    _by_unit(mentions, catalog)
+
+    assert [c["key"] for c in mentions[1]["candidates"]] == ["乙应急值守项目"]
