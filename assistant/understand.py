@@ -360,6 +360,15 @@ def _classes(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
     return mentions
 
 
+def _office_name(m: re.Match) -> str:
+    """The office an ORGANISATION match names, without the words before it (的预算占全局 → 全局) or its
+    district (西城教委 → 教委)."""
+    name = re.sub(r"^.*(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))
+    for district in DISTRICTS:
+        name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
+    return name
+
+
 def _own_department(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
     """园林局 for 园林绿化局: an office named by characters of the department's own name, in order."""
     department = catalog.get("department", "department")
@@ -367,9 +376,7 @@ def _own_department(q: str, mentions: list[dict], catalog: Catalog) -> list[dict
         return mentions
     core = normalize(re.sub(r"^(北京市)?[^市]{1,4}区", "", department.name))
     for m in ORGANISATION.finditer(q):
-        name = re.sub(r"^.*(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))
-        for district in DISTRICTS:
-            name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
+        name = _office_name(m)
         start = m.end() - len(name)
         if len(name) >= 3 and in_order(name, core) and _free(q, mentions, start, m.end()):
             mentions = _add(mentions, q, start, m.end(), department)
@@ -780,9 +787,7 @@ class Parser:
             for a in (e.name, *e.aliases)
         ]
         for m in ORGANISATION.finditer(r.question):
-            name = re.sub(r"^.*(?:年底|年初|年|的|占|在|和|与|比)", "", m.group(1))  # 的预算占全局: 全局
-            for district in DISTRICTS:  # 西城教委: the district, then the department's short name
-                name = name.removeprefix(district).removeprefix(district.removesuffix("区"))
+            name = _office_name(m)
             if (
                 any(m.start() < e["span"][1] and e["span"][0] < m.end() for e in r.mentions)
                 or any(a.endswith(name) or name.endswith(a) for a in ours if len(a) >= 2)
