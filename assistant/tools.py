@@ -787,8 +787,8 @@ def _fact_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> 
 
 def _total_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) -> list[dict]:
     out = []
-    unit = filters.pop("unit", None)
-    if filters:
+    unit = filters.get("unit")
+    if set(filters) - {"unit"}:
         return []  # a department total restricted to a subject is not a total the tables print
     for number, measure, item in TOTALS[key][1]:
         if unit is not None:  # 中心的收入合计: the unit's own line of the table, when it has one
