@@ -63,6 +63,10 @@ def _not_loaded(q: str, docs: list[dict], districts: list[str]) -> str | None:
     return None
 
 
+def _district(doc: dict) -> str | None:
+    return next((d for d in DISTRICTS if d in (doc.get("department") or "")), None)
+
+
 def _is(doc: dict, ref: str) -> bool:
     return ref in (doc["doc_id"], doc["source"]) or doc["doc_id"].startswith(ref)
 
@@ -98,6 +102,11 @@ def choose_document(
                 f"没有载入{other['department']}{current.get('year')}年的预算（已载入的是{other.get('year')}年的）。",
                 [],
             )
+    if current and named and current not in named and not districts and re.search(r"(?<![市省])区", q):
+        home = _district(current)  # 区教委 while reading an 东城 budget: 东城's 教委, not a loaded 房山 one
+        if home and all(_district(d) != home for d in named):
+            loaded = "、".join(f"{d['department']}{d.get('year') or ''}年" for d in named)
+            return None, f"没有载入{home}这个部门的预算文档（已载入的是{loaded}的）。", []
     pool = named or docs
     years = {int(y) for y in YEAR.findall(question)}
     if (

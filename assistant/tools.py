@@ -396,7 +396,7 @@ class Toolbox:
         projects = [p for p in self.store.projects(d["doc_id"]) if project in (None, "", p.name)]
         if project and not projects:
             raise ToolError(f"no project {project!r}")
-        q = normalize(query)
+        q = re.sub("[的了]", "", normalize(query))
         counters = set(re.findall(r"(?:多少|几)(\w)", q))
         if re.search(
             r"多久|多长时间|多快|时限|多少时间", q
@@ -404,21 +404,27 @@ class Toolbox:
             counters |= set(TIME_UNITS)
         found = []
         for p in projects:
+            rest = re.sub(
+                r"项目|绩效|目标|指标|[^\w|]", "|", _without_name(q, normalize(p.name)) if project else q
+            )
             for ind in (i for i in p.indicators if level2 in i.level2):
-                name = normalize(ind.level3)
+                name = re.sub("[的了]", "", normalize(ind.level3))
                 score = _overlap(name, q) if q else 0.0
-                unit = normalize(ind.measure_unit).removeprefix("个")[:1]
-                if score and unit and unit in counters:
-                    score += 3.0  # 多少台 asks for the indicator counted in 台
-                elif score and unit and unit in q:
-                    score += 1.0
+                lcs, run = alignment(re.sub(r"\W", "", name), rest) if q else (0, 0)
+                own = lcs if run >= 2 else 0  # named by the words beside the project's name
+                unit = set(re.findall(r"[\u4e00-\u9fff]", normalize(ind.measure_unit)))
+                boost = 0.0
+                if score and unit & counters:
+                    boost = 3.0  # 多少台 asks for the indicator counted in 台
+                elif score and unit & set(q):
+                    boost = 1.0
                 coverage = alignment(name, q)[0] / max(len(name), 1) if q else 0.0
-                found.append((score, p, ind, coverage))
-        found.sort(key=lambda t: -t[0])
+                found.append((own + boost, score + boost, p, ind, coverage))
+        found.sort(key=lambda t: (-t[0], -t[1]))
         if q:
-            found = [t for t in found if t[0] >= 2]
+            found = [t for t in found if t[1] >= 2]
         out = []
-        for score, p, ind, coverage in found[:8]:
+        for _, score, p, ind, coverage in found[:8]:
             out.append(
                 {
                     "project": p.name,
@@ -588,6 +594,22 @@ def alignment(name: str, text: str) -> tuple[int, int]:
             best = max(best, run[j])
         prev, run_prev = cur, run
     return prev[m], best
+
+
+def _without_name(text: str, name: str) -> str:
+    """``text`` with every run of two or more characters that ``name`` contains blanked out."""
+    out, i = [], 0
+    while i < len(text):
+        j = i + 2
+        while j <= len(text) and text[i:j] in name:
+            j += 1
+        if j - 1 - i >= 2:
+            out.append("|")
+            i = j - 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _overlap(name: str, text: str) -> float:

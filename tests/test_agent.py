@@ -739,3 +739,30 @@ def test_this_year_of_another_department_loaded_only_for_another_year_is_refused
         and refusal == "没有载入北京市朝阳区发展和改革委员会2021年的预算（已载入的是2024年的）。"
     )
     assert choose_document("朝阳发改委多少钱", docs, preferred="a.txt")[0]["doc_id"] == "b2"
+
+
+def test_a_district_department_named_without_its_district_is_the_current_documents_district():
+    docs = [
+        {"doc_id": "a1", "source": "a.txt", "department": "北京市东城区民政局", "year": 2022},
+        {"doc_id": "b2", "source": "b.txt", "department": "北京市房山区教育委员会", "year": 2022},
+    ]
+
+    chosen, refusal, _ = choose_document("区教委2022年三公经费是多少", docs, preferred="a.txt")
+    assert chosen is None
+    assert refusal == "没有载入东城区这个部门的预算文档（已载入的是北京市房山区教育委员会2022年的）。"
+    assert choose_document("房山区教委三公经费是多少", docs, preferred="a.txt")[0]["doc_id"] == "b2"
+
+
+def test_generated_target_named_beside_its_project_is_that_target(generated):
+    """The target's own words pick it, not the project's words that another target repeats."""
+    asked = 0
+    for project in generated.truth["projects"]:
+        names = [i["level3"] for i in project["indicators"]]
+        for target in project["indicators"]:
+            if names.count(target["level3"]) > 1 or target["nature"] not in ("≥", "≤"):
+                continue
+            ans = generated.assistant.ask(f"{project['name']}这个项目，{target['level3']}要达到多少？")
+
+            assert (ans.value, ans.operator) == (target["value"], target["nature"]), target["level3"]
+            asked += 1
+    assert asked >= 3
