@@ -101,6 +101,10 @@ def short_forms(name: str, parent: str = "") -> list[str]:
                 if len(words) >= least and all(len(w) >= 2 for w in words[:2]):
                     forms.append(words[0][0] + words[1][0] + suffix)
                 break
+    if school := re.search(
+        r"第([一二三四五六七八九十]+)(中|小|幼)", name
+    ):  # 第二中学 → 二中, 第一幼儿园 → 一幼
+        forms.append(school.group(1) + school.group(2))
     return list(dict.fromkeys(f for f in forms if f))
 
 

@@ -930,6 +930,12 @@ class Parser:
             and not ({"count", "sum"} & set(intents))
         ):
             return "rank"  # 哪些项目没有列入…: the set, listed
+        if (
+            "describe" in intents
+            and re.search(r"(哪些|哪几个|什么)项目", r.masked)
+            and any(m["candidates"] and m["candidates"][0]["kind"] in SCOPES for m in r.mentions)
+        ):
+            return "rank"  # 实验小学有哪些项目: that unit's projects, listed
         for name in (
             "define",
             "reason",
@@ -1396,6 +1402,17 @@ class Parser:
             if (name_set := self._name_set(r)) is not None:
                 rows = name_set
             numerator = Operand(rows=rows, measure=_measure_of(left))
+        elif (
+            not right
+            and len(left) == 2
+            and left[0].entity["kind"] == "total"
+            and left[1].entity["kind"] in SCOPES
+            and (measure := _measure_word(left[0].entity["name"]))
+            and re.fullmatch(r"(里|中|之中|当中|里面)[，,]?", r.question[left[0].end : left[1].start])
+        ):  # 项目支出里，考试中心所占比例: the unit's 项目支出 over the department's
+            part = left[1]
+            numerator = _Op(part.entity, list(part.within), measure, part.start, part.end).operand()
+            right = left[:1]
         elif left:
             between = r.question[left[-2].end : left[-1].start] if len(left) > 1 else ""
             inside = len(left) > 1 and re.fullmatch(r"(里|中|之中|当中|其中|里面|的)+", between)
@@ -1440,11 +1457,25 @@ class Parser:
             r"(全|本|整个)部门|全局|全委|总预算|总额|全部|总支出|总收入|整体",
             r.masked[at:] if at >= 0 else "",
         ):
-            right = [_Op(DEPARTMENT.model_dump(), [], None, 0, 0)]
+            measure = re.search(  # 占全部门项目支出的比例: the department's 项目支出
+                r"(?:(?:全|本|整个)部门|全局|全委|全部)的?(人员经费|公用经费|基本支出|项目支出)",
+                r.question[at:] if at >= 0 else "",
+            )
+            right = [_Op(DEPARTMENT.model_dump(), [], measure.group(1) if measure else None, 0, 0)]
         if numerator is None and not left and earlier is not None:
             before = operands(earlier[0])
+            previous = earlier[1]
             if before:
                 numerator = before[-1].operand()
+            elif (
+                previous is not None
+                and previous.operation in ("max", "min")
+                and previous.operands
+                and previous.operands[0].rows is not None
+            ):  # 哪个项目最贵？ 占全部项目支出多少: the row just named
+                numerator = previous.operands[0].model_copy(
+                    update={"rank": 1, "lowest": previous.operation == "min"}
+                )
         if (
             right
             and at >= 0
@@ -1477,6 +1508,16 @@ class Parser:
         if numerator is None or not right:
             return self._not_found(r)
         if (
+            numerator.entity is not None
+            and numerator.entity.kind in SCOPES
+            and numerator.measure is None
+            and right[0].entity["kind"] == "total"
+            and not right[0].within
+            and (measure := _measure_word(right[0].entity["name"]))
+            in ("人员经费", "公用经费", "基本支出", "项目支出")
+        ):  # 考试中心占项目支出的比例: the unit's own 项目支出, not its whole budget
+            numerator = numerator.model_copy(update={"measure": measure})
+        if (
             right[0].entity["kind"] == "three_public"
             and numerator.entity
             and numerator.entity.kind != "three_public"
@@ -1497,6 +1538,9 @@ class Parser:
     def _plan_rank(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         rows, group = self._row_set(r, earlier)
         text = r.masked
+        if len(text) == len(r.question):  # 第二中学有哪些项目: an ordinal inside a name is no place
+            for a, b in (m["span"] for m in r.mentions):
+                text = text[:a] + "，" * (b - a) + text[b:]
         low = bool(re.search(r"最(少|小|低|便宜|省)|倒数|从低到高|从小到大|从少到多", text))
         op, n = ("min" if low else "max"), None
         if m := re.search(r"倒数第" + ORDINAL, text):

@@ -1,0 +1,95 @@
+"""A generated department of five units (a school among them): questions about one unit's share, its projects
+and follow-ups on a ranking, checked against the generator's truth."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from assistant.agent import Assistant
+from evals.variants import write_variant
+from index.corpus import open_corpus
+from index.ingest import ingest
+
+SEED = 175  # 五个单位, one of them 第二中学
+
+
+@pytest.fixture(scope="module")
+def five_units(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("five-units")
+    path = write_variant(folder / "files", SEED)
+    truth = json.loads((folder / "files" / f"variant_{SEED}.truth.json").read_text(encoding="utf-8"))
+    corpus = open_corpus(folder / "corpus")
+    ingest(corpus, path)
+    return Assistant(corpus), truth
+
+
+def unit_projects(truth: dict, unit: dict) -> list[dict]:
+    return [p for p in truth["projects"] if p["unit_code"] == unit["code"]]
+
+
+def percent(part: Decimal, whole: Decimal) -> str:
+    return str((part / whole * 100).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def test_a_numbered_school_is_found_by_its_short_name_after_the_district(five_units):
+    assistant, truth = five_units
+    school = next(u for u in truth["units"] if u["name"].endswith("第二中学"))
+
+    ans = assistant.ask(f"{truth['district'].removesuffix('区')}二中今年预算一共多少钱？")
+
+    assert (ans.value, ans.unit) == (school["total"], "万元")
+
+
+@pytest.mark.parametrize("wording", ["项目支出里，{u}所占比例是多少？", "{u}占项目支出的比例"])
+def test_a_units_share_of_a_measure_is_its_own_measure_over_the_departments(five_units, wording):
+    assistant, truth = five_units
+    unit = max(truth["units"][1:], key=lambda u: sum(Decimal(p["amount"]) for p in unit_projects(truth, u)))
+    own = sum(Decimal(p["amount"]) for p in unit_projects(truth, unit))
+
+    ans = assistant.ask(wording.format(u=unit["name"]))
+
+    assert (ans.value, ans.unit) == (percent(own, Decimal(truth["totals"]["project"])), "%")
+
+
+def test_a_units_projects_are_listed_when_asked_which_it_has(five_units):
+    assistant, truth = five_units
+    unit = truth["units"][-1]
+    names = {p["name"] for p in unit_projects(truth, unit)}
+
+    ans = assistant.ask(f"{unit['name']}有哪些项目，多少钱？")
+
+    assert {i.name for i in ans.items} == names
+
+
+def test_a_follow_up_share_of_the_largest_project_in_all_projects(five_units):
+    assistant, truth = five_units
+    top = max(truth["projects"], key=lambda p: Decimal(p["amount"]))
+    first = assistant.ask("哪个项目最贵")
+
+    ans = assistant.ask(
+        "占全部项目支出多少比例",
+        [{"role": "user", "content": "哪个项目最贵"}, {"role": "assistant", "content": first.answer}],
+    )
+
+    assert (ans.value, ans.unit) == (
+        percent(Decimal(top["amount"]), Decimal(truth["totals"]["project"])),
+        "%",
+    )
+
+
+def test_a_follow_up_share_in_the_departments_measure(five_units):
+    assistant, truth = five_units
+    unit = truth["units"][-1]
+    own = sum(Decimal(p["amount"]) for p in unit_projects(truth, unit))
+    question = f"{unit['name']}项目支出多少"
+    first = assistant.ask(question)
+
+    ans = assistant.ask(
+        "那占全部门项目支出的比例呢",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    assert (ans.value, ans.unit) == (percent(own, Decimal(truth["totals"]["project"])), "%")
