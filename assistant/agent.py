@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from assistant.contract import Answer, Candidate, Item, Source, ToolCall, Turn
 from assistant.english import gloss, is_english
-from assistant.entities import abbreviation, core_name, in_order, normalize
+from assistant.entities import core_name, in_order, normalize, office_shorts
 from assistant.executor import interpret, run_plan_tool
 from assistant.guard import guard
 from assistant.lexicon import DISTRICTS
@@ -42,7 +42,7 @@ class QuestionError(ValueError):
 def _doc_names(doc: dict) -> list[str]:
     department = doc.get("department") or ""
     core = core_name(department)
-    return [normalize(n) for n in (department, core, abbreviation(core) or "") if n and len(n) >= 2]
+    return [normalize(n) for n in (department, core, *office_shorts(core)) if n and len(n) >= 2]
 
 
 def _not_loaded(q: str, docs: list[dict], districts: list[str]) -> str | None:

@@ -80,6 +80,14 @@ def abbreviation(name: str) -> str | None:
     return None
 
 
+def office_shorts(core: str) -> list[str]:
+    """What people call an office: its initials (发改委), and X局 for an XX管理局 (应急管理局 → 应急局)."""
+    forms = [abbreviation(core) or ""]
+    if re.fullmatch(r"[\u4e00-\u9fff]{2}管理局", core):
+        forms.append(core[:2] + "局")
+    return [f for f in forms if f]
+
+
 def short_forms(name: str, parent: str = "") -> list[str]:
     """The short names people use for a unit: its initials (发改委), and for a two-character suffix the
     initials of its first two words kept with the whole suffix (环境卫生服务中心 → 环卫中心) — also of what
@@ -361,8 +369,7 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             "department",
             department,
             core,
-            abbreviation(core) or "",
-            "区" + (abbreviation(core) or ""),
+            *(form for short in office_shorts(core) for form in (short, "区" + short)),
         )
     for number in store.table_numbers(doc_id):
         table = store.table(doc_id, number) or {"rows": []}

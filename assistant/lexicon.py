@@ -283,6 +283,11 @@ OUT_OF_SCOPE = (
     "执行情况",
 )
 
+#: Asking an organisation's other name: the one printed in brackets after it (加挂的牌子).
+OTHER_NAME = re.compile(
+    r"还有个?(名字|名称|牌子)|另一个(名字|名称)|别名|又叫|也叫|还叫|挂.{0,8}牌子|加挂|两块牌子"
+)
+
 #: Organisation words whose initial letters people abbreviate (发展和改革委员会 → 发改委).
 ORG_SUFFIXES = ("委员会", "管理局", "办公室", "中心", "局", "委", "办", "院", "所", "队", "站", "馆", "会")
 ABBREVIATION_SKIP = set("和与及")

@@ -24,6 +24,7 @@ from assistant.lexicon import (
     INDICATOR_COUNTERS,
     MEASURES,
     ORGANISATION,
+    OTHER_NAME,
     OUT_OF_SCOPE,
     PROCUREMENT_CLASSES,
     THREE_PUBLIC_PARTS,
@@ -73,7 +74,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     (
         "describe",
         r"统计范围|范围是|包括哪些|用途|用于|做什么|干什么|是干嘛|干嘛|主要内容|职能|职责|绩效目标是什么|"
-        r"目标是什么|管(什么|啥|些|哪|不管|吗)|(?<!理)管(?!理)[\u4e00-\u9fff]{1,10}吗|归.{0,8}管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|"
+        r"目标是什么|还有个?(名字|名称|牌子)|别名|又叫|也叫|还叫|挂.{0,8}牌子|加挂|管(什么|啥|些|哪|不管|吗)|(?<!理)管(?!理)[\u4e00-\u9fff]{1,10}吗|归.{0,8}管|负不负责|负责什么|负责些?啥|哪些|哪家|什么样|"
         r"吗[？?!！。]*$",
     ),
     (
@@ -768,8 +769,10 @@ class Parser:
             if m["candidates"] and m["candidates"][0]["kind"] == "project":
                 unquoted = unquoted.replace(m["text"], "，")
         unquoted = re.sub(
-            r"谁的?(预算|钱|经费|支出|收入|项目)", "哪个", unquoted
-        )  # 几个单位谁的预算最多: which
+            r"谁的?[\u4e00-\u9fff]{0,4}?(预算|钱|经费|支出|收入|项目)", "哪个", unquoted
+        )  # 几个单位谁的公用经费最多: which
+        unquoted = re.sub(r"(花|用)在哪(些|个|儿|里)?", "用于", unquoted)  # 花在哪些地方: what it pays for
+        unquoted = OTHER_NAME.sub("，", unquoted)  # 还有个名字叫啥: the name in brackets, not a person's
         for word in OUT_OF_SCOPE:
             if word in unquoted and not (names_project and re.search(r"几|多少", word)):
                 return _refuse(

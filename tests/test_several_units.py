@@ -93,3 +93,13 @@ def test_a_follow_up_share_in_the_departments_measure(five_units):
     )
 
     assert (ans.value, ans.unit) == (percent(own, Decimal(truth["totals"]["project"])), "%")
+
+
+def test_the_departments_duties_asked_by_its_short_name_are_all_listed(five_units):
+    assistant, truth = five_units
+    short = "教委"  # 教育委员会 as people say it
+
+    ans = assistant.ask(f"{short}主要负责干嘛的")
+
+    numbered = [n for n in range(1, 10) if f"{n}." in ans.answer]
+    assert numbered == list(range(1, len(numbered) + 1)) and len(numbered) >= 3

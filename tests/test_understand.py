@@ -15,7 +15,7 @@ import pytest
 
 from assistant.contract import Answer, PlanResult
 from assistant.english import gloss
-from assistant.entities import Entity, _unshared_unit_aliases, short_forms
+from assistant.entities import Entity, _unshared_unit_aliases, office_shorts, short_forms
 from assistant.executor import execute, run_plan_tool
 from assistant.operations import REGISTRY, Operation, register
 from assistant.operations.base import Context
@@ -1239,3 +1239,44 @@ def test_of_twin_projects_the_one_the_named_unit_runs_is_meant():
     _by_unit(mentions, catalog)
 
     assert [c["key"] for c in mentions[1]["candidates"]] == ["乙应急值守项目"]
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("信息中心还有个名字叫啥", "北京市东城区中小企业服务中心"),
+        ("科信局同时还挂哪个局的牌子？", "北京市东城区大数据管理局"),
+    ],
+)
+def test_an_offices_other_name_is_the_one_printed_in_brackets(assistant, question, other):
+    ans = assistant.ask(question)
+
+    assert f"又名{other}" in ans.answer and ans.sources
+
+
+def test_where_a_measure_is_spent_is_what_the_narrative_says_it_includes(assistant):
+    ans = assistant.ask("公用经费主要花在哪些地方")
+
+    assert "办公费" in ans.answer and "工会经费" in ans.answer and "公务用车运行维护费" in ans.answer
+
+
+def test_which_units_spend_an_item_is_the_sentence_that_names_units(assistant):
+    ans = assistant.ask("三公经费是哪些单位在花")
+
+    assert "本级及所属单位" in ans.answer
+
+
+@pytest.mark.parametrize(
+    ("core", "shorts"),
+    [("应急管理局", {"应急局"}), ("教育委员会", {"教委"}), ("司法局", set())],
+)
+def test_an_office_is_called_by_its_initials_or_its_first_word(core, shorts):
+    """Never by 区 alone: a department without initials gets no one-character alias (社区 is no office)."""
+    assert shorts <= set(office_shorts(core)) and all(len(s) >= 2 for s in office_shorts(core))
+
+
+@pytest.mark.parametrize(
+    ("school", "short"), [("北京市房山区第二中学", "二中"), ("北京市房山区第一幼儿园", "一幼")]
+)
+def test_a_numbered_school_is_called_by_its_number(school, short):
+    assert short in short_forms(school)

@@ -6,8 +6,8 @@ import re
 from decimal import Decimal
 
 from assistant.contract import PlanResult
-from assistant.entities import abbreviation, core_name, normalize
-from assistant.lexicon import DISTRICTS, STOP_CHARS
+from assistant.entities import core_name, normalize, office_shorts
+from assistant.lexicon import DISTRICTS, ORG_SUFFIXES, OTHER_NAME, STOP_CHARS
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, Figure, PlanError, as_sources, money, refuse
 from assistant.tools import ToolError, alignment
@@ -165,6 +165,8 @@ class Describe(Operation):
 
 def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+    if OTHER_NAME.search(ctx.plan.topic or ""):
+        return other_name(ctx, entity.name if entity is not None and entity.kind == "unit" else None)
     if entity is not None and entity.kind == "project" and not must:
         result = ctx.toolbox.indicators(ctx.doc_id, entity.key, "")
         if result.get("goal"):
@@ -190,6 +192,11 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
         return duties(ctx)
     words = [o.entity.name for o in ctx.plan.operands if o.entity] + (must or [])
     topic = [t for t in re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", ctx.plan.topic or "")]
+    if re.search(r"(花|用)在(哪|什么)", ctx.plan.topic or ""):
+        topic.append("包括")  # 花在哪些地方: what it includes
+    ask = re.search(r"(?:哪些|哪个|哪几个|什么)([\u4e00-\u9fff]{2})", ctx.plan.topic or "")
+    if ask and ask.group(1) not in ("地方", "方面", "东西"):
+        topic += [ask.group(1)] * 2  # 哪些单位在花: a sentence that names 单位
     query = ctx.plan.topic or " ".join(words)
     result = ctx.toolbox.search(ctx.doc_id, query, 5, "narrative", words + topic)
     rest = normalize(ctx.plan.topic or "")
@@ -214,6 +221,30 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     return PlanResult(
         answer=f"{sentence.strip()}（{hit['source']['label']}）", sources=as_sources([hit["source"]])
     )
+
+
+def other_name(ctx: Context, unit: str | None) -> PlanResult:
+    """An office's other name (加挂的牌子): the name printed in brackets right after its own, in the
+    narrative or in 预算14表's name line."""
+    own = unit or ctx.doc.get("department") or ""
+    names = "|".join(re.escape(normalize(n)) for n in (own, core_name(own)) if n)
+    bracketed = re.compile(rf"(?:{names})[（(]([^（）()]{{2,40}}(?:{'|'.join(ORG_SUFFIXES)}))[）)]")
+    for p in ctx.toolbox.store.passages(ctx.doc_id):
+        if m := bracketed.search(re.sub(r"\s", "", normalize(p.text))):
+            source = ctx.toolbox.passage_source(
+                ctx.doc, p.section or "", p.id, [p.line_start, p.line_end], m.group(0)
+            )
+            return PlanResult(
+                answer=f"{own}又名{m.group(1)}（{source['label']}）", sources=as_sources([source])
+            )
+    table = ctx.toolbox.store.table(ctx.doc_id, "14") or {"rows": []}
+    for row in table["rows"]:
+        if m := bracketed.search(normalize(row["cells"].get("内容") or "")):
+            source = ctx.toolbox.row_source(ctx.doc, "14", row, row["cells"].get("栏目"))
+            return PlanResult(
+                answer=f"{own}又名{m.group(1)}（{source['label']}）", sources=as_sources([source])
+            )
+    raise PlanError(f"文档中没有写{own}的其他名称")
 
 
 def _duty_passages(ctx: Context) -> list:
@@ -266,8 +297,9 @@ def duties(ctx: Context) -> PlanResult:
     topic = normalize(ctx.plan.topic or "")
     core = core_name(department)
     places = [x for d in DISTRICTS for x in (d, d.removesuffix("区"))]
-    for name in (department, core, abbreviation(core) or "", "本部门", "本局", "本委", "北京市", *places):
+    for name in (department, core, *office_shorts(core), "本部门", "本局", "本委", "北京市", *places):
         topic = topic.replace(name, "，") if name else topic  # the department's name, not a field of duty
+    topic = re.sub(r"主要|干嘛|干啥|做什么|做啥|平时|具体|都", "，", topic)
     topic = "".join(ch for ch in topic if ch not in "管什么的负责职能哪些工作？?")
     lines = []
     for p in passages:
