@@ -139,6 +139,8 @@ RANKED = re.compile(
     r"(倒数)?第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|"
     r"最(贵|多|大|高|便宜|少|小|低)的(?:那个|那项|一个|项目)?"
 )
+#: 排第几: the place of one thing in a ranking, not the thing at a place.
+POSITION = re.compile(r"排(在)?第几|第几(名|位|大|多)|名次|排老几|排多少位|排在什么位置")
 REFERS_BACK = re.compile(r"这个项目|该项目|此项目|这项|它的|它|其|这个")
 #: Operations that compute a figure: a word of the question they leave unused is a reason to ask back.
 NUMERIC = {
@@ -155,6 +157,7 @@ NUMERIC = {
     "list",
     "difference",
     "share",
+    "position",
 }
 #: Words a plan explains by its operation, scope or wording rather than by a name.
 EXPLAINED = re.compile(
@@ -772,7 +775,9 @@ class Parser:
             r"谁的?[\u4e00-\u9fff]{0,4}?(预算|钱|经费|支出|收入|项目)", "哪个", unquoted
         )  # 几个单位谁的公用经费最多: which
         unquoted = re.sub(r"(花|用)在哪(些|个|儿|里)?", "用于", unquoted)  # 花在哪些地方: what it pays for
-        unquoted = OTHER_NAME.sub("，", unquoted)  # 还有个名字叫啥: the name in brackets, not a person's
+        unquoted = POSITION.sub(
+            "，", OTHER_NAME.sub("，", unquoted)
+        )  # 还有个名字叫啥: the name in brackets, not a person's
         for word in OUT_OF_SCOPE:
             if word in unquoted and not (names_project and re.search(r"几|多少", word)):
                 return _refuse(
@@ -856,6 +861,8 @@ class Parser:
         intents = r.intents
         if COUNTS_INDICATORS.search(r.masked):
             return "indicator_count"
+        if POSITION.search(r.masked):
+            return "position"
         named = self._named_project(r) or (REFERS_BACK.search(r.text) and self._project(r, earlier))
         if (
             named
@@ -1537,6 +1544,28 @@ class Parser:
             if part is not None:
                 numerator = Operand(entity=_ref(part))
         return QueryPlan(operation="share", operands=[numerator, right[0].operand()])
+
+    def _plan_position(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        ops = [o for o in operands(r) if o.entity["kind"] in ("unit", "project")]
+        target = ops[0].operand() if ops else None
+        if target is None and earlier is not None and earlier[1] is not None:
+            target = next(
+                (o for o in earlier[1].operands if o.entity and o.entity.kind in ("unit", "project")), None
+            )
+        if target is None or target.entity is None:
+            return self._not_found(r)
+        if target.entity.kind == "project":
+            rows, group = RowSet(table="04"), None
+        elif target.measure and target.measure != "合计":
+            rows, group = RowSet(table="07"), "unit"  # 项目支出排第几: the units' 项目支出
+        else:
+            rows, group = RowSet(table="02"), None
+        ranked = Operand(rows=rows, measure=target.measure)
+        return QueryPlan(
+            operation="position",
+            operands=[ranked, target.model_copy(update={"measure": None})],
+            group_by=group,
+        )
 
     def _plan_rank(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         rows, group = self._row_set(r, earlier)

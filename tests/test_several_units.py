@@ -103,3 +103,31 @@ def test_the_departments_duties_asked_by_its_short_name_are_all_listed(five_unit
 
     numbered = [n for n in range(1, 10) if f"{n}." in ans.answer]
     assert numbered == list(range(1, len(numbered) + 1)) and len(numbered) >= 3
+
+
+def place_of(truth: dict, unit: dict) -> int:
+    return 1 + sum(1 for u in truth["units"] if Decimal(u["total"]) > Decimal(unit["total"]))
+
+
+def test_a_units_place_among_the_units_is_asked_directly(five_units):
+    assistant, truth = five_units
+    school = next(u for u in truth["units"] if u["name"].endswith("第二中学"))
+
+    ans = assistant.ask("二中预算在各单位里排第几名")
+
+    assert (ans.value, ans.unit) == (str(place_of(truth, school)), "名")
+    assert [i.rank for i in ans.items] == list(range(1, len(truth["units"]) + 1))
+
+
+def test_a_units_place_is_asked_as_a_follow_up(five_units):
+    assistant, truth = five_units
+    unit = truth["units"][1]
+    question = f"{unit['name']}总预算多少？"
+    first = assistant.ask(question)
+
+    ans = assistant.ask(
+        f"在{len(truth['units'])}个单位里排第几",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    assert (ans.value, ans.unit) == (str(place_of(truth, unit)), "名")

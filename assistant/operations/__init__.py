@@ -56,4 +56,5 @@ def _load_builtins() -> None:
         indicator,
         lookup,
         narrative,
+        position,
     )
