@@ -414,7 +414,7 @@ class Toolbox:
                 own = lcs if run >= 2 else 0  # named by the words beside the project's name
                 unit = set(re.findall(r"[\u4e00-\u9fff]", normalize(ind.measure_unit)))
                 boost = 0.0
-                if score and unit & counters:
+                if (score or project) and unit & counters:
                     boost = 3.0  # 多少台 asks for the indicator counted in 台
                 elif score and unit & set(q):
                     boost = 1.0

@@ -863,7 +863,10 @@ class Parser:
             return "indicator_count"
         if POSITION.search(r.masked):
             return "position"
-        named = self._named_project(r) or (REFERS_BACK.search(r.text) and self._project(r, earlier))
+        bound = re.search(r"最多(允许|能|可以|只能|可)|至少(要|得|需要|应)|不超过|不低于|上限|下限", r.masked)
+        named = self._named_project(r) or (
+            (REFERS_BACK.search(r.text) or bound) and self._project(r, earlier)
+        )  # 一年最多允许出几次故障: a bound of the project asked before
         if (
             named
             and re.search(r"最多|最少|至少|至多|不超过|不低于|上限|下限", r.masked)

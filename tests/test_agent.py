@@ -766,3 +766,23 @@ def test_generated_target_named_beside_its_project_is_that_target(generated):
             assert (ans.value, ans.operator) == (target["value"], target["nature"]), target["level3"]
             asked += 1
     assert asked >= 3
+
+
+def test_generated_target_asked_by_its_counting_word_alone(generated):
+    """至少要办多少项: the one target of the project counted in that word, whatever the target is called."""
+    asked = 0
+    for project in generated.truth["projects"]:
+        units = [i["measure_unit"] for i in project["indicators"]]
+        for target in project["indicators"]:
+            word = target["measure_unit"]
+            if (
+                not re.fullmatch(r"[次个项人台套天篇场]", word)
+                or sum(word in u for u in units) > 1
+                or target["nature"] not in ("≥", "≤", "＝")
+            ):
+                continue
+            ans = generated.assistant.ask(f"{project['name']}那个项目一年要达到多少{word}")
+
+            assert (ans.value, ans.unit) == (target["value"], word), (project["name"], target["level3"])
+            asked += 1
+    assert asked >= 2

@@ -1280,3 +1280,13 @@ def test_an_office_is_called_by_its_initials_or_its_first_word(core, shorts):
 )
 def test_a_numbered_school_is_called_by_its_number(school, short):
     assert short in short_forms(school)
+
+
+def test_a_bound_asked_after_a_project_is_that_projects_target_not_a_ranking(assistant):
+    first = "数字东城网站运维花多少"
+    ans = assistant.ask(
+        "一年最多允许出几次故障？",
+        [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.ask(first).answer}],
+    )
+
+    assert (ans.value, ans.unit, ans.operator) == ("5", "次", "≤")

@@ -50,8 +50,10 @@ class Indicator(Operation):
         if MONEY.search(topic) and "元" not in found[0]["unit"]:  # 律师一天工资按多少算: the target in 元
             found = [i for i in found if "元" in i["unit"]] + [i for i in found if "元" not in i["unit"]]
         best = found[0]
+        asked = set(re.findall(r"(?:多少|几)(\w)", topic))  # 至少要办多少项: the one target counted in 项
         if (
-            best["coverage"] < 0.4
+            not (asked & set(best["unit"]) and not any(asked & set(i["unit"]) for i in found[1:2]))
+            and best["coverage"] < 0.4
             and best["score"] < 5
             and len(found) > 1
             and found[1]["score"] > 0.6 * best["score"]
