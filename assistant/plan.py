@@ -118,6 +118,9 @@ class Operand(BaseModel):
         None, ge=1, description="the n-th largest row of the row set instead of their sum"
     )
     lowest: bool = Field(False, description="count the rank from the smallest row (最便宜的)")
+    ranked_by: str | None = Field(
+        None, description="rank by this column, then report ``measure`` of the row chosen (那它的人员经费呢)"
+    )
 
 
 class QueryPlan(BaseModel):
@@ -214,7 +217,8 @@ def describe_operand(op: Operand) -> str:
     else:
         text = "（未指明）"
     scope = "".join(f"{quoted(w.name)}的" for w in op.within)
-    rank = f"中{'倒数' if op.lowest else ''}第{op.rank}名" if op.rank else ""
+    by = f"按{op.ranked_by}" if op.ranked_by else ""
+    rank = f"中{by}{'倒数' if op.lowest else ''}第{op.rank}名" if op.rank else ""
     return scope + text + rank + (f"的{op.measure}" if op.measure else "")
 
 

@@ -824,6 +824,8 @@ class Parser:
             )
         if r.slots.table == "14" or re.search(r"整体(支出)?绩效(目标)?|部门整体目标", r.text):
             return QueryPlan(operation="department_goal", topic=r.text)  # 预算14表: the department's own
+        if (chosen := self._chosen_row(r, earlier)) is not None:
+            return chosen
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))
@@ -856,6 +858,39 @@ class Parser:
         if isinstance(plan, QueryPlan):
             plan.answer_unit = plan.answer_unit or r.slots.answer_unit
         return plan
+
+    def _chosen_row(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
+        """哪个单位公用经费最少？ 那它的人员经费呢: another measure of the row the ranking chose."""
+        previous = earlier[1] if earlier else None
+        if (
+            previous is None
+            or previous.operation not in ("max", "min", "rank", "rank_low")
+            or not previous.operands
+            or previous.operands[0].rows is None
+            or not re.search(r"它|其|这个单位|该单位|那个单位", r.text)
+            or any(
+                m["candidates"] and m["candidates"][0]["kind"] not in ("total", "fact") for m in r.mentions
+            )
+        ):
+            return None
+        measure = _measure_of(operands(r))
+        if measure is None or r.intents:
+            return None
+        rows = previous.operands[0]
+        return QueryPlan(
+            operation="value",
+            group_by=previous.group_by,
+            operands=[
+                rows.model_copy(
+                    update={
+                        "rank": previous.n or 1,
+                        "lowest": previous.operation in ("min", "rank_low"),
+                        "measure": measure,
+                        "ranked_by": rows.measure or "合计",
+                    }
+                )
+            ],
+        )
 
     def _intent(self, r: Reading, earlier: tuple | None) -> str:
         intents = r.intents

@@ -131,3 +131,19 @@ def test_a_units_place_is_asked_as_a_follow_up(five_units):
     )
 
     assert (ans.value, ans.unit) == (str(place_of(truth, unit)), "名")
+
+
+def test_another_measure_of_the_unit_a_ranking_chose_keeps_that_unit(five_units):
+    assistant, _ = five_units
+    question = "哪个单位公用经费最少?"
+    first = assistant.ask(question)
+    chosen = first.items[0].name
+
+    ans = assistant.ask(
+        "那它的人员经费呢？",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    direct = assistant.ask(f"{chosen}的人员经费是多少")
+    assert ans.value == direct.value and ans.value is not None
+    assert "按公用经费倒数第1名的人员经费" in ans.interpretation

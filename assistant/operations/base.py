@@ -224,10 +224,21 @@ class Context:
         if not entries:
             raise PlanError("没有符合条件的行")
         if operand.rank:
-            ranked = sorted(grouped(self, entries), key=lambda e: e.value, reverse=not operand.lowest)
+            by = entries
+            if operand.ranked_by:
+                by = [
+                    e
+                    for e in self.entries(operand.model_copy(update={"measure": operand.ranked_by}))
+                    if e.value
+                ]
+            ranked = sorted(grouped(self, by), key=lambda e: e.value, reverse=not operand.lowest)
             if operand.rank > len(ranked):
                 raise PlanError(f"只有{len(ranked)}项，没有第{operand.rank}名")
             e = ranked[operand.rank - 1]
+            if operand.ranked_by:  # the row the ranking chose, in the measure now asked
+                e = next((g for g in grouped(self, entries) if (g.key or g.name) == (e.key or e.name)), None)
+                if e is None:
+                    raise PlanError("所选的一项没有所问的金额")
             place = f"{'倒数' if operand.lowest else ''}第{operand.rank}名"
             return Figure(f"{place}{e.name}", e.value, "万元", self.sources([e], table=operand.rows.table))
         total = sum((e.value for e in entries), Decimal(0))
