@@ -610,7 +610,15 @@ class Parser:
             text = chinese
         r = self.read(text)
         earlier = None
-        follow = bool(previous) and bool(FOLLOW_UP.search(text) or len(text) <= 12 or not r.mentions)
+        measures_only = all(
+            m["candidates"] and m["candidates"][0]["kind"] in ("total", "fact") for m in r.mentions
+        )
+        follow = bool(previous) and bool(
+            FOLLOW_UP.search(text)
+            or len(text) <= 12
+            or not r.mentions
+            or (measures_only and re.search(r"里面|其中|当中", text))  # 基本支出里面人员经费是多少
+        )
         if (
             follow
             and previous
@@ -691,6 +699,8 @@ class Parser:
             refs = [o.entity, *o.within, *(o.rows.within + o.rows.without if o.rows else [])]
             used |= {(e.kind, e.key) for e in refs if e is not None}
             used |= {("total", o.measure), ("fact", o.measure)} if o.measure else set()
+            if o.measure in ("人员经费", "公用经费"):  # 基本支出里面人员经费: the whole its part is named in
+                used |= {("total", "基本支出"), ("fact", "基本支出")}
         used |= {(e.kind, e.key) for e in plan.excluded}
         q = r.question
         negated = (
@@ -1087,6 +1097,17 @@ class Parser:
             return [
                 _Op(before[-1].entity, list(before[-1].within), _measure_word(ops[0].entity["name"]), 0, 0)
             ]
+        if (
+            before
+            and len(ops) == 1
+            and before[-1].entity["kind"] in ("unit", "function_subject", "economic_subject")
+            and ops[0].entity["kind"] == "total"
+            and (measure := ops[0].measure or _measure_word(ops[0].entity["name"]))
+            in ("人员经费", "公用经费", "基本支出", "项目支出")
+            and re.search(r"里面|其中|里的|中的|当中", r.text)
+            and not re.search(r"全部门|全局|整个|部门|全委|总共", r.text)
+        ):  # 大队安全监管这个科目多少？ 基本支出里面人员经费是多少: that cell's 人员经费
+            return [_Op(before[-1].entity, list(before[-1].within), measure, 0, 0)]
         elif re.match(r"^(其中|里面|这里面|当中)", r.text) and before:
             scope = before[-1].entity if before[-1].entity["kind"] in SCOPES else None
             for op in ops:

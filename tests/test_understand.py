@@ -1290,3 +1290,20 @@ def test_a_bound_asked_after_a_project_is_that_projects_target_not_a_ranking(ass
     )
 
     assert (ans.value, ans.unit, ans.operator) == ("5", "次", "≤")
+
+
+def test_a_measure_inside_asked_after_a_units_subject_is_that_cells(assistant):
+    first = "信息中心其他科学技术管理事务支出这个科目一共多少"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": assistant.ask(first).answer},
+    ]
+
+    ans = assistant.ask("基本支出里面人员经费是多少", history)
+
+    assert number(ans) == ("405.51", "万元")
+    assert "北京市东城区信息中心" in ans.interpretation and "人员经费" in ans.interpretation
+
+
+def test_a_troop_unit_is_called_by_its_kind():
+    assert "大队" in short_forms("北京市门头沟区安全生产执法监察大队")
