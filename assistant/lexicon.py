@@ -283,6 +283,11 @@ OUT_OF_SCOPE = (
     "执行情况",
 )
 
+#: Asking which device or car exactly: the narrative states only how many (车辆、大型设备的数量).
+ITEM_DETAIL = re.compile(
+    r"具体是(什么|哪)(台|辆|些|个|种)?(设备|车|型号)|什么(型号|品牌)|哪个品牌|什么牌子的(车|设备)"
+)
+
 #: Asking an organisation's other name: the one printed in brackets after it (加挂的牌子).
 OTHER_NAME = re.compile(
     r"还有个?(名字|名称|牌子)|另一个(名字|名称)|别名|又叫|也叫|还叫|挂.{0,8}牌子|加挂|两块牌子"

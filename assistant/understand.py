@@ -22,6 +22,7 @@ from assistant.lexicon import (
     ATTRIBUTE_WORDS,
     DISTRICTS,
     INDICATOR_COUNTERS,
+    ITEM_DETAIL,
     MEASURES,
     ORGANISATION,
     OTHER_NAME,
@@ -793,6 +794,8 @@ class Parser:
                 return _refuse(
                     "文档只公开预算数字和说明，不包含人员、编制、姓名、联系方式或合同供应商等信息。"
                 )
+        if ITEM_DETAIL.search(unquoted):
+            return _refuse("文档只给出车辆和大型设备的数量，没有列出具体是哪些、什么型号。")
         year = self.doc.get("year")
         if year and any(y > year for y in r.years) or NEXT_YEAR.search(r.text):
             return _refuse(f"已载入的是{year}年的预算，不包含以后年度的数据。")

@@ -1307,3 +1307,10 @@ def test_a_measure_inside_asked_after_a_units_subject_is_that_cells(assistant):
 
 def test_a_troop_unit_is_called_by_its_kind():
     assert "大队" in short_forms("北京市门头沟区安全生产执法监察大队")
+
+
+@pytest.mark.parametrize("question", ["那台200万以上的大型设备具体是什么设备？", "公务用车是什么品牌"])
+def test_which_device_or_car_exactly_is_refused_the_narrative_only_counts_them(assistant, question):
+    ans = assistant.ask(question)
+
+    assert ans.refused and ans.value is None and "数量" in ans.answer
