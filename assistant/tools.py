@@ -333,6 +333,25 @@ class Toolbox:
         wider = [f for f in facts if f.change is not None and wanted in normalize(f.subject)]
         if wider:
             return wider[:1], f"说明按“{wider[0].subject}”列示"
+        whole = (
+            "收入合计",
+            "支出合计",
+            "预算合计",
+            "收支总预算",
+            "收入预算",
+            "支出预算",
+        )  # the department's total
+        own = [f for f in facts if (f.subject == subject or {f.subject, subject} <= set(whole)) and f.amount]
+        equal = [  # 收入合计 6458.43 = 一般公共预算当年拨款 6458.43, whose change is stated
+            f
+            for f in facts
+            if own and f.change is not None and f.amount == own[0].amount and f.unit == own[0].unit
+        ]
+        if equal:
+            same = equal[0]
+            return equal[
+                :1
+            ], f"{subject}与{same.subject}同为{_str(same.amount)}{same.unit}，说明按后者列示变化"
         rows = self._rows(d["doc_id"], "04")
         row = next((r for r in rows if r["cells"].get("项目名称") == subject), None)
         if row is None:

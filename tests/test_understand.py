@@ -1314,3 +1314,16 @@ def test_which_device_or_car_exactly_is_refused_the_narrative_only_counts_them(a
     ans = assistant.ask(question)
 
     assert ans.refused and ans.value is None and "数量" in ans.answer
+
+
+def test_the_totals_change_is_the_stated_change_of_the_equal_appropriation_with_that_said(assistant):
+    ans = assistant.ask("今年总预算比去年少多少？")
+
+    assert number(ans) == ("1133.94", "万元")
+    assert "说明只给出一般公共预算当年拨款的变化" in ans.answer
+
+
+def test_a_stated_count_in_a_compound_counter_answers_its_first_word(assistant):
+    ans = assistant.ask("200万以上的大型设备有几台")
+
+    assert (ans.value, ans.unit) == ("0", "台（套）")

@@ -338,7 +338,7 @@ class StatedCount(Operation):
         noun = re.search(r"(?:几|多少)\w([\u4e00-\u9fff]{2,8})", topic)  # 有几个事业单位: what is counted
         best = None
         for c in result["counts"]:
-            if counter not in "个项" and c["unit"] != counter:
+            if counter not in "个项" and counter not in c["unit"]:  # 几台: counted in 台（套）
                 continue
             subject = normalize(c["subject"])
             hits = sum(ch in topic for ch in subject)
