@@ -349,9 +349,8 @@ class Toolbox:
         ]
         if equal:
             same = equal[0]
-            return equal[
-                :1
-            ], f"{subject}与{same.subject}同为{_str(same.amount)}{same.unit}，说明按后者列示变化"
+            said = f"说明只给出{same.subject}的变化；今年{subject}与它同为{_str(same.amount)}{same.unit}"
+            return equal[:1], said
         rows = self._rows(d["doc_id"], "04")
         row = next((r for r in rows if r["cells"].get("项目名称") == subject), None)
         if row is None:
