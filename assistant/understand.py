@@ -434,6 +434,22 @@ def _ref(entity: dict) -> EntityRef:
     return EntityRef(kind=entity["kind"], key=entity["key"], name=entity["name"])
 
 
+def _scoped(op: Operand) -> Operand:
+    """本级的“项目支出”: the unit's own 项目支出; a unit within itself is just the unit."""
+    within = [w for w in op.within if op.entity is None or w.key != op.entity.key or w.kind != op.entity.kind]
+    op = op.model_copy(update={"within": within})
+    if (
+        op.entity is not None
+        and op.entity.kind == "total"
+        and op.measure is None
+        and within
+        and within[-1].kind in SCOPES
+        and (measure := _measure_word(op.entity.name)) in ("人员经费", "公用经费", "基本支出", "项目支出")
+    ):
+        return Operand(entity=within[-1], within=within[:-1], measure=measure)
+    return op
+
+
 def _measure_word(name: str) -> str | None:
     for word, column in MEASURES.items():
         if name == word or name.endswith(word):
@@ -1577,6 +1593,21 @@ class Parser:
         ):  # 人员经费占它基本支出的比例: the unit's own 基本支出
             unit = right[0].within[-1]
             right = [_Op(unit, list(right[0].within[:-1]), measure, right[0].start, right[0].end)]
+        if (
+            not right
+            and numerator is not None
+            and numerator.entity is not None
+            and numerator.entity.kind in SCOPES
+            and numerator.measure
+            and at >= 0
+            and re.match(
+                r"占(了)?(它|其)?(本级|本单位|自身|自己|该单位|它|其)的?(总)?(预算|合计|总额|收入|支出)?",
+                r.question[at:],
+            )
+        ):  # 本级项目支出占本级预算的比例: over the unit's own whole
+            right = [
+                _Op(numerator.entity.model_dump(), [w.model_dump() for w in numerator.within], None, 0, 0)
+            ]
         if numerator is None or not right:
             return self._not_found(r)
         if (
@@ -1605,7 +1636,7 @@ class Parser:
             )
             if part is not None:
                 numerator = Operand(entity=_ref(part))
-        return QueryPlan(operation="share", operands=[numerator, right[0].operand()])
+        return QueryPlan(operation="share", operands=[_scoped(numerator), _scoped(right[0].operand())])
 
     def _plan_position(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         ops = [o for o in operands(r) if o.entity["kind"] in ("unit", "project")]

@@ -147,3 +147,22 @@ def test_another_measure_of_the_unit_a_ranking_chose_keeps_that_unit(five_units)
     direct = assistant.ask(f"{chosen}的人员经费是多少")
     assert ans.value == direct.value and ans.value is not None
     assert "按公用经费倒数第1名的人员经费" in ans.interpretation
+
+
+def test_a_units_measure_over_its_own_whole_directly_and_as_a_follow_up(five_units):
+    assistant, truth = five_units
+    own = next(u for u in truth["units"] if u["name"].endswith("本级"))
+    projects = sum(Decimal(p["amount"]) for p in unit_projects(truth, own))
+    expected = (percent(projects, Decimal(own["total"])), "%")
+    short = own["name"].removeprefix("北京市房山区")
+
+    direct = assistant.ask(f"{short}项目支出占本级预算的比例")
+    question = f"{short}的预算是多少"
+    first = assistant.ask(question)
+    follow = assistant.ask(
+        "其中项目支出占本级预算的比例是多少",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    assert (direct.value, direct.unit) == expected
+    assert (follow.value, follow.unit) == expected
