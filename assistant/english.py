@@ -95,6 +95,13 @@ PLACES = {
 DEPARTMENTS = {
     "science and it bureau": "科信局",
     "science and technology and informatization bureau": "科信局",
+    "science technology and informatization bureau": "科信局",
+    "science technology and information bureau": "科信局",
+    "justice bureau": "司法局",
+    "judicial bureau": "司法局",
+    "bureau of justice": "司法局",
+    "emergency management bureau": "应急管理局",
+    "emergency bureau": "应急局",
     "education commission": "教委",
     "health commission": "卫健委",
     "city management commission": "城管委",
@@ -147,6 +154,17 @@ def _question(text: str) -> str | None:
         if whole is None or part is None or not part:
             return None
         return f"{part}占{whole or '预算总额'}的百分比是多少"
+    if m := re.match(
+        r"^which (?P<noun>project|unit)(?: (?:of|in|under|at) (?P<owner>.+?))? (?:has|gets|receives|is) the "
+        r"(?P<most>largest|biggest|highest|most|smallest|lowest|least)(?: budget| amount| money| funding)?"
+        r"(?: and how much(?: is it| does it get)?)?$",
+        text,
+    ):  # Which project of the brigade has the largest budget, and how much?
+        printed = re.findall(r"zh:(\S+)", m["owner"] or "")  # the brigade (执法监察大队): its printed name
+        owner = "".join(printed) if printed else _terms(m["owner"] or "")
+        most = "最多" if m["most"] in ("largest", "biggest", "highest", "most") else "最少"
+        noun = "项目" if m["noun"] == "project" else "单位"
+        return None if owner is None else f"{owner}哪个{noun}预算{most}，多少钱"
     if m := re.match(r"^how many (?P<noun>projects|units) (?P<rest>.*)$", text):
         rest = _terms(m["rest"])
         return None if rest is None else f"{rest}{GLOSSARY.get(m['noun'], '单位')}有几个"
