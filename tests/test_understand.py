@@ -230,7 +230,8 @@ def test_an_english_question_in_budget_terms_is_answered_exactly(assistant, samp
         ),
         ("How many projects are in the 2019 budget?", "2019年项目有几个"),
         (
-            "What is the total 2022 budget of Dongcheng District's Science, Technology and Informatization Bureau?",
+            "What is the total 2022 budget of Dongcheng District's Science, Technology and "
+            "Informatization Bureau?",
             "2022年预算总额东城区科信局是多少",
         ),
         (
@@ -238,7 +239,8 @@ def test_an_english_question_in_budget_terms_is_answered_exactly(assistant, samp
             "朝阳区司法局项目支出是多少",
         ),
         (
-            "Which project of the law enforcement brigade (执法监察大队) has the largest budget, and how much is it?",
+            "Which project of the law enforcement brigade (执法监察大队) has the largest budget, "
+            "and how much is it?",
             "执法监察大队哪个项目预算最多，多少钱",
         ),
         ("Which unit has the smallest budget?", "哪个单位预算最少，多少钱"),
