@@ -172,6 +172,7 @@ EXPLAINED = re.compile(
     r"指导性目录|目录|类别|多大|比例|比重|占比|[（(][^（）()]*(合计|加起来|一共|在内|总和)[）)]|"
     r"(给|为|替)?(干部职工|职工|员工|工作人员)们?(交|缴|缴纳|发|买)?的?|"
     r"(这|那)[一二两三四五六七八九十几0-9]+(个|项)[\u4e00-\u9fff]{0,4}项目|"
+    r"^(说明|文档|文件|文中|表)(里|中|上)?(写|说|提到|写着|列)(的|了|着)?|"
     + "|".join(d.removesuffix("区") + "区?" for d in DISTRICTS)
 )
 #: Words that name a table: explained when the plan reads that table.
@@ -603,6 +604,7 @@ class Parser:
         self.catalog = catalog
         self.doc = doc
         self._readings: dict[str, Reading] = {}  # a follow-up reads the question before it again
+        self._own_units = {e.key for e in catalog.by_kind("unit") if e.name.endswith("本级")}
 
     def read(self, text: str) -> Reading:
         reading = self._readings.get(text)
@@ -758,6 +760,8 @@ class Parser:
             parts = [_part_stem(key) for kind, key in used if kind == "three_public" and _part_stem(key)]
             taken = [EXCLUDES.pattern] if plan.excluded else []  # 除了加油，剩下几项: its words, its part
             tables = "|".join(filter(None, (tables, TABLE_WORDS["11"], *map(re.escape, parts), *taken)))
+        if any(kind == "unit" and key in self._own_units for kind, key in used):
+            tables = "|".join(filter(None, (tables, r"(局|委|办)?机关")))  # 教委机关本级: the office itself
         for m in [*EXPLAINED.finditer(q), *YEAR.finditer(q), *(re.finditer(tables, q) if tables else [])]:
             flags[m.start() : m.end()] = [False] * (m.end() - m.start())
         used_spans = [
@@ -1939,6 +1943,11 @@ def _ambiguous(r: Reading) -> PlanResult | None:
         if len(cands) < 2 or cands[0]["full"]:
             continue
         rivals = [c for c in cands if c["kind"] == cands[0]["kind"] and c["score"] >= cands[0]["score"] * 0.9]
+        said = normalize(m["text"])
+        holding = [c for c in rivals if said in normalize(c["name"])]
+        if len(said) >= 6 and len(holding) == 1:  # 食堂社会化管理服务项目: one name prints it
+            m["candidates"] = holding + [c for c in cands if c is not holding[0]]
+            continue
         if len(rivals) > 1:
             names = "、".join(f"“{c['name']}”" for c in rivals[:5])
             return PlanResult(

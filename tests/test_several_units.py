@@ -166,3 +166,15 @@ def test_a_units_measure_over_its_own_whole_directly_and_as_a_follow_up(five_uni
 
     assert (direct.value, direct.unit) == expected
     assert (follow.value, follow.unit) == expected
+
+
+@pytest.mark.parametrize(
+    "question", ["{short}机关本级的项目一共花多少钱？", "说明里写{short}机关本级的项目，一共花多少钱？"]
+)
+def test_the_offices_own_unit_called_its_organ_and_a_question_quoting_the_document(five_units, question):
+    assistant, truth = five_units
+    own = next(u for u in truth["units"] if u["name"].endswith("本级"))
+
+    ans = assistant.ask(question.format(short="教委"))
+
+    assert ans.value == str(sum(Decimal(p["amount"]) for p in unit_projects(truth, own)))

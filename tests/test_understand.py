@@ -1342,3 +1342,19 @@ def test_a_stated_count_in_a_compound_counter_answers_its_first_word(assistant):
     ans = assistant.ask("200万以上的大型设备有几台")
 
     assert (ans.value, ans.unit) == ("0", "台（套）")
+
+
+def test_a_name_written_out_as_only_one_project_prints_it_is_that_project():
+    from assistant.slots import Slots
+    from assistant.understand import Reading, _ambiguous
+
+    said = "食堂社会化管理服务项目"
+    cands = [
+        {"kind": "project", "key": k, "name": k, "score": s, "full": False}
+        for k, s in (("门头沟区机关食堂社会化管理运维费", 10.0), ("门头沟区机关食堂社会化管理服务项目", 9.5))
+    ]
+    mention = {"text": said, "span": [0, len(said)], "candidates": cands}
+    reading = Reading(said, Slots(text=said, masked=said), [], [], [mention], said, "")
+
+    assert _ambiguous(reading) is None
+    assert mention["candidates"][0]["name"] == "门头沟区机关食堂社会化管理服务项目"
