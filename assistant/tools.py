@@ -442,7 +442,7 @@ class Toolbox:
         if q:
             found = [t for t in found if t[1] >= 2]
         out = []
-        for _, score, p, ind, coverage in found[:8]:
+        for own, score, p, ind, coverage in found[:8]:
             out.append(
                 {
                     "project": p.name,
@@ -454,6 +454,7 @@ class Toolbox:
                     "unit": ind.measure_unit,
                     "direction": ind.direction,
                     "score": round(score, 3),
+                    "own": round(float(own), 3),  # named by words other than the project's own
                     "coverage": round(coverage, 3),
                     "source": {
                         "document": d["doc_id"],

@@ -178,3 +178,18 @@ def test_the_offices_own_unit_called_its_organ_and_a_question_quoting_the_docume
     ans = assistant.ask(question.format(short="教委"))
 
     assert ans.value == str(sum(Decimal(p["amount"]) for p in unit_projects(truth, own)))
+
+
+def test_a_target_asked_by_one_word_only_it_has(five_units):
+    """满意度要达到多少: the one target of the project whose name has the word, not one sharing 项目."""
+    assistant, truth = five_units
+    asked = 0
+    for project in truth["projects"]:
+        having = [i for i in project["indicators"] if "满意度" in i["level3"]]
+        if len(having) != 1 or having[0]["nature"] not in ("≥", "≤"):
+            continue
+        ans = assistant.ask(f"“{project['name']}”那个项目，满意度要达到多少")
+
+        assert (ans.value, ans.operator) == (having[0]["value"], having[0]["nature"]), project["name"]
+        asked += 1
+    assert asked >= 1

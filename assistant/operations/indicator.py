@@ -53,6 +53,7 @@ class Indicator(Operation):
         asked = set(re.findall(r"(?:多少|几)(\w)", topic))  # 至少要办多少项: the one target counted in 项
         if (
             not (asked & set(best["unit"]) and not any(asked & set(i["unit"]) for i in found[1:2]))
+            and not (best["own"] >= 2 and all(i["own"] == 0 for i in found[1:2]))  # 满意度: only one says it
             and best["coverage"] < 0.4
             and best["score"] < 5
             and len(found) > 1
