@@ -288,6 +288,11 @@ ITEM_DETAIL = re.compile(
     r"具体是(什么|哪)(台|辆|些|个|种)?(设备|车|型号)|什么(型号|品牌)|哪个品牌|什么牌子的(车|设备)"
 )
 
+#: Counting people (学生、教师、职工 …): budgets print no head counts.
+PEOPLE_COUNT = re.compile(
+    r"(多少|几)(个|名|位)?(学生|老师|教师|医生|护士|职工|员工|干部|工作人员|律师|志愿者|孩子|小孩|幼儿|病人|人员)"
+)
+
 #: Asking an organisation's other name: the one printed in brackets after it (加挂的牌子).
 OTHER_NAME = re.compile(
     r"还有个?(名字|名称|牌子)|另一个(名字|名称)|别名|又叫|也叫|还叫|挂.{0,8}牌子|加挂|两块牌子"

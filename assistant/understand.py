@@ -27,6 +27,7 @@ from assistant.lexicon import (
     ORGANISATION,
     OTHER_NAME,
     OUT_OF_SCOPE,
+    PEOPLE_COUNT,
     PROCUREMENT_CLASSES,
     THREE_PUBLIC_PARTS,
 )
@@ -814,6 +815,8 @@ class Parser:
                 return _refuse(
                     "文档只公开预算数字和说明，不包含人员、编制、姓名、联系方式或合同供应商等信息。"
                 )
+        if PEOPLE_COUNT.search(unquoted) and not names_project:
+            return _refuse("预算文档不公开人数（学生、教职工等）。")
         if ITEM_DETAIL.search(unquoted):
             return _refuse("文档只给出车辆和大型设备的数量，没有列出具体是哪些、什么型号。")
         year = self.doc.get("year")
@@ -946,7 +949,8 @@ class Parser:
             and re.search(
                 r"怎么定|如何确定|怎么确定|怎么算出来|依据是什么|测算依据|定出来|怎么来的", r.masked
             )
-            and "指标" not in r.masked
+            and "指标" not in r.masked  # and no target named (次数, 满意度 …):
+            and not re.search(r"次数|数量|[^效]率|满意度|时限|时间|人数|个数|天数", r.masked)
         ):
             return "describe"  # 这笔钱是怎么定出来的: the project's stated goal and basis (预算13表)
         if (

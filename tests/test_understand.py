@@ -1358,3 +1358,16 @@ def test_a_name_written_out_as_only_one_project_prints_it_is_that_project():
 
     assert _ambiguous(reading) is None
     assert mention["candidates"][0]["name"] == "门头沟区机关食堂社会化管理服务项目"
+
+
+def test_how_a_named_target_was_set_is_that_target_not_the_projects_goal(assistant):
+    ans = assistant.ask("防疫热线这个项目，电话接通率的目标怎么定的")
+
+    assert (ans.value, ans.unit, ans.operator) == ("90", "%", "≥")
+
+
+@pytest.mark.parametrize("question", ["信息中心有多少职工", "本级有几名工作人员"])
+def test_a_head_count_is_refused_budgets_print_none(assistant, question):
+    ans = assistant.ask(question)
+
+    assert ans.refused and ans.value is None
