@@ -1351,11 +1351,17 @@ class Parser:
                 rows, _ = self._row_set(r)
                 rows.names.append(NameFilter(mode="contains", text=m["text"]))
                 return rows
-        if m := re.search(r"([两二三四五六七八九十2-9])个([\u4e00-\u9fff]{2,6}?)(?:的)?项目", r.masked):
-            sharing = [e for e in self.catalog.by_kind("project") if m.group(2) in normalize(e.name)]
-            if len(sharing) == ordinal(m.group(1)):  # 两个尾款项目: the word names exactly that many
+        for m in (
+            re.search(r"([两二三四五六七八九十2-9])个([\u4e00-\u9fff]{2,6}?)(?:的)?项目", r.masked),
+            re.search(r"(?P<w>[\u4e00-\u9fff]{2,6})的?(?P<n>[两二三四五六七八九十2-9])个项目", r.masked),
+        ):
+            if m is None:
+                continue
+            count, word = (m["n"], m["w"]) if "w" in m.groupdict() else (m.group(1), m.group(2))
+            sharing = [e for e in self.catalog.by_kind("project") if word in normalize(e.name)]
+            if len(sharing) == ordinal(count):  # 两个尾款项目, 协同办公的两个项目: exactly that many
                 rows, _ = self._row_set(r)
-                rows.names.append(NameFilter(mode="contains", text=m.group(2)))
+                rows.names.append(NameFilter(mode="contains", text=word))
                 return rows
         return None
 

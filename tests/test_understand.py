@@ -1371,3 +1371,18 @@ def test_a_head_count_is_refused_budgets_print_none(assistant, question):
     ans = assistant.ask(question)
 
     assert ans.refused and ans.value is None
+
+
+def test_a_word_and_a_count_of_projects_sharing_it_is_that_set(assistant, projects):
+    wanted = sum(v for k, v in projects.items() if "协同办公" in k)
+
+    ans = assistant.ask("协同办公的两个项目加起来多少钱")
+
+    assert number(ans) == (str(wanted), "万元")
+
+
+def test_words_of_a_set_the_plan_does_not_read_are_asked_about_not_dropped(assistant):
+    """(运维+升级改造) after a set the plan narrowed to one category: asked back, never a partial sum."""
+    ans = assistant.ask("协同办公的两个项目(运维+升级改造)加起来多少钱")
+
+    assert ans.value is None or ans.value == "400.90"
