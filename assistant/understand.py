@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from assistant.contract import Candidate, PlanResult
 from assistant.english import gloss, is_english
@@ -638,6 +639,7 @@ class Parser:
             or len(text) <= 12
             or not r.mentions
             or (measures_only and re.search(r"里面|其中|当中", text))  # 基本支出里面人员经费是多少
+            or re.search(r"呢[？?]?$", text)  # 北京市房山区教育考试中心呢
         )
         if (
             follow
@@ -768,6 +770,13 @@ class Parser:
         used_spans = [
             m["span"] for m in r.mentions if any((c["kind"], c["key"]) in used for c in m["candidates"])
         ]
+        bounds = {a.value for o in plan.operands if o.rows for a in o.rows.amounts} | {
+            a.high for o in plan.operands if o.rows for a in o.rows.amounts if a.high is not None
+        }
+        for m in re.finditer(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)\s*(万元|万|元)(?!/)", q):
+            amount = Decimal(m.group(1)) / (10000 if m.group(2) == "元" else 1)
+            if amount not in bounds and plan.answer_unit not in ("元", "万元", "亿元"):  # not 折合多少万元
+                return m.group()  # 金额100-500万: an amount the plan does not filter by
         for m in re.finditer(r"(?<![0-9a-z.])[0-9]{3,7}(?![0-9.]|万|元|%|个|项|年|-|－)", q):
             if (
                 not any(a <= m.start() and m.end() <= b for a, b in used_spans)
@@ -862,6 +871,8 @@ class Parser:
             return QueryPlan(operation="department_goal", topic=r.text)  # 预算14表: the department's own
         if (chosen := self._chosen_row(r, earlier)) is not None:
             return chosen
+        if (swapped := self._other_unit(r, earlier)) is not None:
+            return swapped
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))
@@ -894,6 +905,25 @@ class Parser:
         if isinstance(plan, QueryPlan):
             plan.answer_unit = plan.answer_unit or r.slots.answer_unit
         return plan
+
+    def _other_unit(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
+        """本级10万以下的项目几个？ 109006呢: the same rows, filters and operation, of another unit."""
+        previous = earlier[1] if earlier else None
+        units = [m["candidates"][0] for m in r.mentions if m["candidates"]]
+        if (
+            previous is None
+            or not previous.operands
+            or previous.operands[0].rows is None
+            or len(units) != 1
+            or units[0]["kind"] != "unit"
+            or not re.fullmatch(r"(那|那么)?[^，。？?]{1,16}?(的)?呢[？?]?", r.text.strip())
+            or not any(w.kind == "unit" for w in previous.operands[0].rows.within)
+        ):
+            return None
+        rows = previous.operands[0].rows
+        within = [_ref(units[0]) if w.kind == "unit" else w for w in rows.within]
+        first = previous.operands[0].model_copy(update={"rows": rows.model_copy(update={"within": within})})
+        return previous.model_copy(update={"operands": [first, *previous.operands[1:]]})
 
     def _chosen_row(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
         """哪个单位公用经费最少？ 那它的人员经费呢: another measure of the row the ranking chose."""

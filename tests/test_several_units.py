@@ -193,3 +193,21 @@ def test_a_target_asked_by_one_word_only_it_has(five_units):
         assert (ans.value, ans.operator) == (having[0]["value"], having[0]["nature"]), project["name"]
         asked += 1
     assert asked >= 1
+
+
+def test_purchased_services_of_a_unit_are_its_projects_in_table_12_and_a_follow_up_swaps_the_unit(five_units):
+    assistant, truth = five_units
+    own, other = truth["units"][0], truth["units"][1]
+
+    def count(unit: dict) -> str:
+        return str(sum(1 for p in unit_projects(truth, unit) if p["purchase_service"]))
+
+    question = f"12表政府购买服务里 属于{own['name']}的项目 几个"
+    first = assistant.ask(question)
+    follow = assistant.ask(
+        f"{other['name']}呢",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    assert first.value == count(own) and follow.value == count(other)
+    assert "预算12表" in follow.interpretation

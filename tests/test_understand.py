@@ -1386,3 +1386,22 @@ def test_words_of_a_set_the_plan_does_not_read_are_asked_about_not_dropped(assis
     ans = assistant.ask("协同办公的两个项目(运维+升级改造)加起来多少钱")
 
     assert ans.value is None or ans.value == "400.90"
+
+
+@pytest.mark.parametrize("question", ["100万左右的项目有几个", "金额100万上下的项目合计多少"])
+def test_an_amount_the_plan_does_not_filter_by_is_asked_about(assistant, question):
+    asks_back(assistant.ask(question))
+
+
+def test_a_narrative_figure_of_the_whole_department_is_never_a_units(assistant):
+    ans = assistant.ask("信息中心的政府采购 货物多少")
+
+    assert ans.value is None and "没有分单位" in ans.answer
+
+
+def test_a_dash_range_with_both_ends_included_and_a_bare_exceeds(assistant, projects):
+    both = assistant.ask("项目 金额100-200万(含两头)的 合计多少")
+    over = assistant.ask("超200万的项目有几个")
+
+    assert number(both) == (str(sum(v for v in projects.values() if 100 <= v <= 200)), "万元")
+    assert number(over) == (str(sum(1 for v in projects.values() if v > 200)), "个")

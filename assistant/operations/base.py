@@ -69,6 +69,7 @@ class Context:
     plan: QueryPlan
     toolbox: Toolbox
     doc: dict
+    _unit_of: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def doc_id(self) -> str:
@@ -92,6 +93,10 @@ class Context:
             figure = self.rows_figure(Operand(rows=rows, measure=operand.measure))
             figure.label = entity.name
             return figure
+        if entity.kind == "fact" and any(w.kind == "unit" for w in operand.within):
+            raise PlanError(
+                f"说明只给出全部门的{entity.name}，没有分单位的数"
+            )  # never the whole as the unit's
         within = [{"kind": w.kind, "key": w.key} for w in operand.within]
         result = self.toolbox.amounts(self.doc_id, entity.kind, entity.key, within)
         measures = result.get("measures") or []
@@ -208,6 +213,17 @@ class Context:
         if table is None:
             raise PlanError(f"这份预算没有预算{rows.table}表")
         members = {m.table: self._names_in(m.table) for m in rows.members}
+        self._unit_of = (
+            self._project_units()
+            if any(w.kind == "unit" for w in [*rows.within, *operand.within, *rows.without])
+            else {}
+        )
+        columns = set(table.get("columns", [])) | (
+            {"单位编码"} if "项目名称" in table.get("columns", []) else set()
+        )
+        for scope in [*rows.within, *operand.within]:
+            if scope.kind in SCOPE_CELLS and SCOPE_CELLS[scope.kind] not in columns:
+                raise PlanError(f"预算{rows.table}表没有按{scope.name}区分的列")  # never a silent 0
         seen: set[int] = set()
         out = []
         for row in table["rows"]:
@@ -256,11 +272,23 @@ class Context:
         rows = (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
         return {normalize(r["cells"].get("项目名称", "")) for r in rows if not r["is_total"]}
 
+    def _project_units(self) -> dict[str, str]:
+        """Project name → its unit's code, from 预算04表; a name two units share maps to nothing."""
+        found: dict[str, set[str]] = {}
+        for r in (self.toolbox.table(self.doc_id, "04") or {"rows": []})["rows"]:
+            if not r["is_total"] and r["cells"].get("项目名称") and r["cells"].get("单位编码"):
+                found.setdefault(normalize(r["cells"]["项目名称"]), set()).add(r["cells"]["单位编码"])
+        return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+
     def _passes(
         self, row: dict, rows: RowSet, operand: Operand, measure: str, members: dict[str, set[str]]
     ) -> bool:
         cells = row["cells"]
         name = normalize(cells.get("项目名称") or row_name(rows.table, row))
+        if "单位编码" not in cells and cells.get(
+            "项目名称"
+        ):  # 预算12表 prints no unit: the project's, from 04
+            cells = {**cells, "单位编码": self._unit_of.get(name, "")}
         for f in rows.names:
             text = normalize(f.text)
             hit = {
