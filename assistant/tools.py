@@ -432,7 +432,7 @@ class Toolbox:
                 own = lcs if run >= 2 else 0  # named by the words beside the project's name
                 unit = set(re.findall(r"[\u4e00-\u9fff]", normalize(ind.measure_unit)))
                 boost = 0.0
-                if (score or project) and unit & counters:
+                if (score or (project and _only_words_of(rest, name, counters))) and unit & counters:
                     boost = 3.0  # 多少台 asks for the indicator counted in 台
                 elif score and unit & set(q):
                     boost = 1.0
@@ -613,6 +613,17 @@ def alignment(name: str, text: str) -> tuple[int, int]:
             best = max(best, run[j])
         prev, run_prev = cur, run
     return prev[m], best
+
+
+def _only_words_of(rest: str, name: str, counters: set[str]) -> bool:
+    """Every content character of ``rest`` (the question without the project's name and asking words) is
+    in the target's name: 至少要办多少项 fits 开展热线诉求办理; 要培训多少人 does not fit 话务服务人员."""
+    left = re.sub(
+        r"一年|全年|每年|至少|最少|最多|至多|不少于|不超过|要求|需要|达到|完成|多少|几|要|得|能|是|有|的|了|吗|呢|那个|这个",
+        "",
+        rest,
+    )
+    return all(ch in name or ch in counters for ch in re.findall(r"[\u4e00-\u9fff]", left))
 
 
 def _without_name(text: str, name: str) -> str:

@@ -88,7 +88,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     (
         "share",
         r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成|"
-        r"占[^，。？?多了]{1,12}?多少(?!钱|万|元)",
+        r"占[^，。？?多了]{1,12}?多少(?!钱|万|元)|占.{1,16}(几|多少)个点",
     ),
     (
         "rank",
@@ -100,7 +100,7 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "count",
-        r"(?<![那这哪])几个|多少个|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
+        r"(?<![那这哪])几个(?!点|百分点)|多少个(?!点|百分点)|多少项|几项|几行|多少行|几辆|多少辆|几户|多少户|几家|多少家|几条|多少条|几台|多少台|几次|多少次|"
         r"几部|多少部|几名|多少名|多少人|几人|几套|多少套|数量是多少|有几|有多少(?=[个项户辆家条台套人名次部所])|"
         r"个数|数量|项数|(项目|单位|科目)数(?!据|字|额)",
     ),
@@ -871,6 +871,17 @@ class Parser:
             return QueryPlan(operation="department_goal", topic=r.text)  # 预算14表: the department's own
         if (chosen := self._chosen_row(r, earlier)) is not None:
             return chosen
+        previous = earlier[1] if earlier else None
+        if (
+            previous is not None
+            and previous.operation == "change"
+            and not r.mentions
+            and re.fullmatch(
+                r"(那|那么)?(增幅|涨幅|降幅|增长率|下降率|变化率|百分比|百分之几|幅度)(是)?(多少)?呢?[？?]?",
+                r.text,
+            )
+        ):
+            return previous.model_copy(update={"percent": True})  # 增幅呢: the same change, in per cent
         if (swapped := self._other_unit(r, earlier)) is not None:
             return swapped
         intent = self._intent(r, earlier)
@@ -910,6 +921,17 @@ class Parser:
         """本级10万以下的项目几个？ 109006呢: the same rows, filters and operation, of another unit."""
         previous = earlier[1] if earlier else None
         units = [m["candidates"][0] for m in r.mentions if m["candidates"]]
+        if (
+            previous is not None
+            and previous.operation == "share"
+            and len(units) == 1
+            and units[0]["kind"] == "unit"
+            and previous.operands[0].entity is not None
+            and previous.operands[0].entity.kind == "unit"
+            and re.fullmatch(r"(那|那么)?[^，。？?]{1,16}?(的)?呢[？?]?", r.text.strip())
+        ):  # 实验小学占全部门预算多少？ 那一幼呢: the other unit's share of the same whole
+            first = previous.operands[0].model_copy(update={"entity": _ref(units[0])})
+            return previous.model_copy(update={"operands": [first, *previous.operands[1:]]})
         if (
             previous is None
             or not previous.operands
@@ -1714,6 +1736,8 @@ class Parser:
         op, n = ("min" if low else "max"), None
         if m := re.search(r"倒数第" + ORDINAL, text):
             op, n = "rank_low", ordinal(m.group(1))
+        elif m := re.search(r"倒数(?!第)" + ORDINAL + r"(?:名|个|项|位)", text):
+            op, n = "bottom", ordinal(m.group(1))  # 倒数两名: the last two
         elif m := (
             re.search(r"前" + ORDINAL, text)
             or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位|行|条|类)", text)

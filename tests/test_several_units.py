@@ -211,3 +211,30 @@ def test_purchased_services_of_a_unit_are_its_projects_in_table_12_and_a_follow_
 
     assert first.value == count(own) and follow.value == count(other)
     assert "预算12表" in follow.interpretation
+
+
+def test_a_follow_up_names_another_unit_for_the_same_share(five_units):
+    assistant, truth = five_units
+    first_unit, other = truth["units"][3], truth["units"][2]
+    question = f"{first_unit['name']}占全部门预算多少？"
+    first = assistant.ask(question)
+
+    ans = assistant.ask(
+        f"那{other['name']}呢？",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    assert (ans.value, ans.unit) == (percent(Decimal(other["total"]), Decimal(truth["totals"]["total"])), "%")
+
+
+def test_points_of_a_share_and_the_last_two_of_a_unit(five_units):
+    assistant, truth = five_units
+    unit = truth["units"][0]
+    own = sorted(unit_projects(truth, unit), key=lambda p: Decimal(p["amount"]))[:2]
+
+    share = assistant.ask(f"{unit['name']}项目支出 占全部门项目支出 几个点(2位)")
+    last = assistant.ask(f"{unit['code']} 项目 倒数两名")
+
+    total = sum(Decimal(p["amount"]) for p in unit_projects(truth, unit))
+    assert (share.value, share.unit) == (percent(total, Decimal(truth["totals"]["project"])), "%")
+    assert [i.name for i in last.items] == [p["name"] for p in own]

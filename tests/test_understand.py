@@ -1405,3 +1405,19 @@ def test_a_dash_range_with_both_ends_included_and_a_bare_exceeds(assistant, proj
 
     assert number(both) == (str(sum(v for v in projects.values() if 100 <= v <= 200)), "万元")
     assert number(over) == (str(sum(1 for v in projects.values() if v > 200)), "个")
+
+
+def test_a_follow_up_asking_the_rate_of_a_stated_change_gives_its_percentage(assistant):
+    first = "行政运行比上年增加了多少"
+    ans = assistant.ask(
+        "增幅呢",
+        [{"role": "user", "content": first}, {"role": "assistant", "content": assistant.ask(first).answer}],
+    )
+
+    assert ans.unit == "%" and ans.value is not None
+
+
+def test_a_target_searched_over_every_project_must_be_spelled_by_the_question(assistant):
+    ans = assistant.ask("单价200万以上的大设备有几台")
+
+    assert ans.value in (None, "0")

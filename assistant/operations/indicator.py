@@ -50,6 +50,8 @@ class Indicator(Operation):
         if MONEY.search(topic) and "元" not in found[0]["unit"]:  # 律师一天工资按多少算: the target in 元
             found = [i for i in found if "元" in i["unit"]] + [i for i in found if "元" not in i["unit"]]
         best = found[0]
+        if project is None and best["coverage"] < 0.5:  # no project named: only a target the question spells
+            raise PlanError(f"没有找到“{topic.strip('，')}”这项指标；请说明是哪个项目的指标")
         asked = set(re.findall(r"(?:多少|几)(\w)", topic))  # 至少要办多少项: the one target counted in 项
         if (
             not (asked & set(best["unit"]) and not any(asked & set(i["unit"]) for i in found[1:2]))
