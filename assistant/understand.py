@@ -619,7 +619,7 @@ class Parser:
     # -- entry point ---------------------------------------------------------
 
     def parse(self, text: str, history: list[dict] | None = None) -> QueryPlan | PlanResult:
-        text = text.strip()
+        text = re.sub(r"(?<=\d)\s+(?=\d)", " 的 ", text.strip())  # 109003 2040610: two codes, not one
         previous = next((t["content"] for t in reversed(history or []) if t.get("role") == "user"), None)
         said = next((t["content"] for t in reversed(history or []) if t.get("role") == "assistant"), "")
         if is_english(text):

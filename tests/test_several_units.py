@@ -238,3 +238,20 @@ def test_points_of_a_share_and_the_last_two_of_a_unit(five_units):
     total = sum(Decimal(p["amount"]) for p in unit_projects(truth, unit))
     assert (share.value, share.unit) == (percent(total, Decimal(truth["totals"]["project"])), "%")
     assert [i.name for i in last.items] == [p["name"] for p in own]
+
+
+def test_codes_written_apart_address_one_cell(five_units):
+    """07表 <unit code> <subject code> 公用经费: three codes apart, not one long number."""
+    assistant, truth = five_units
+    project = truth["projects"][0]
+    unit, subject = project["unit_code"], project["function_code"]
+
+    ans = assistant.ask(f"07表 {unit} {subject} 项目支出")
+
+    wanted = sum(
+        Decimal(p["amount"])
+        for p in truth["projects"]
+        if p["unit_code"] == unit and p["function_code"] == subject
+    )
+    assert ans.value == str(wanted)
+    assert unit in ans.interpretation or any(u["name"] in ans.interpretation for u in truth["units"])
