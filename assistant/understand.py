@@ -884,6 +884,19 @@ class Parser:
             return previous.model_copy(update={"percent": True})  # 增幅呢: the same change, in per cent
         if (swapped := self._other_unit(r, earlier)) is not None:
             return swapped
+        previous = earlier[1] if earlier else None
+        said = re.fullmatch(
+            r"(那|那么)?(人员经费|公用经费|基本支出|项目支出|合计)(那)?(一?列)?(的)?呢[？?]?", r.text.strip()
+        )
+        if (
+            said
+            and previous is not None
+            and previous.operation in ("sum", "value")
+            and len(previous.operands) == 1
+            and previous.operands[0].rows is not None
+        ):  # 07表 109003 2040610 公用经费多少？ 人员经费呢: the same cells, another column
+            first = previous.operands[0].model_copy(update={"measure": said.group(2)})
+            return previous.model_copy(update={"operands": [first]})
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))
@@ -1776,6 +1789,11 @@ class Parser:
 
     def _plan_count(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         text = r.masked
+        if r.slots.amounts and re.search(r"的?单位.{0,3}(有)?(几|多少)(家|个)|几(家|个)单位", r.text):
+            return PlanResult(  # 项目支出超过500万元的单位有几家: a bound on each unit's total, not on rows
+                answer="这里的金额条件是按每个单位的合计来比，还是按单个项目来比？请说明一下，例如“项目支出合计超过"
+                "500万元的单位”或“有超过500万元项目的单位”。"
+            )
         if re.search(r"(几|多少)(套|台|辆|部|架)", r.text) and not self._named_project(r):
             if any(m["candidates"] and m["candidates"][0]["kind"] == "unit" for m in r.mentions):
                 return _refuse("说明只给出本部门及所属单位合计的数量，没有分单位的数量。")

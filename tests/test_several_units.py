@@ -255,3 +255,30 @@ def test_codes_written_apart_address_one_cell(five_units):
     )
     assert ans.value == str(wanted)
     assert unit in ans.interpretation or any(u["name"] in ans.interpretation for u in truth["units"])
+
+
+def test_another_column_of_the_same_cells_as_a_follow_up(five_units):
+    assistant, truth = five_units
+    project = truth["projects"][0]
+    question = f"07表 {project['unit_code']} {project['function_code']} 公用经费多少"
+    first = assistant.ask(question)
+
+    ans = assistant.ask(
+        "项目支出那列呢",
+        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
+    )
+
+    wanted = sum(
+        Decimal(p["amount"])
+        for p in truth["projects"]
+        if p["unit_code"] == project["unit_code"] and p["function_code"] == project["function_code"]
+    )
+    assert ans.value == str(wanted)
+
+
+def test_units_counted_under_an_amount_bound_are_asked_which_total_is_bounded(five_units):
+    assistant, _ = five_units
+
+    ans = assistant.ask("项目支出超过 500万元的单位 有几家")
+
+    assert ans.value is None and "？" in ans.answer
