@@ -1938,6 +1938,10 @@ class Parser:
         return list(named.values())
 
     def _plan_indicator(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        if "difference" in r.intents or re.search(r"比.{1,20}(高|低|多|少)多少", r.masked):
+            return PlanResult(  # 移动出口租费的上限比电信出口高多少: two targets compared, not one read
+                answer="这个问题要比较两项绩效指标，我目前只能逐项查询。请分别问两项指标的目标值。"
+            )
         project = self._project(r, earlier)
         named = re.search(r"([\u4e00-\u9fff]{2,10}?)(?:的|那个|这个|那项|这项)?项目(?!支出)", r.text)
         if (
@@ -1992,7 +1996,10 @@ def _measure_of(ops: list[_Op]) -> str | None:
 
 def _level(text: str) -> int | None:
     for digits, pattern in (
-        (3, r"类级|[（(“\"]类[）)”\"]|按类|类一级|分类汇总到类|大类|(哪|每|各)个类|的类(汇总|合计|分组)"),
+        (
+            3,
+            r"类级|[（(“\"]类[）)”\"]|按类|类一级|分类汇总到类|大类|(哪|每|各)个?类|的类(汇总|合计|分组|[，,])",
+        ),
         (5, r"款级|[（(“\"]款[）)”\"]|按款|款一级|[的个各每哪]款"),
         (7, r"项级|[（(“\"]项[）)”\"]|按项"),
     ):

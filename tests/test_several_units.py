@@ -282,3 +282,12 @@ def test_units_counted_under_an_amount_bound_are_asked_which_total_is_bounded(fi
     ans = assistant.ask("项目支出超过 500万元的单位 有几家")
 
     assert ans.value is None and "？" in ans.answer
+
+
+def test_function_classes_ranked_when_asked_by_the_class_of_the_classification(five_units):
+    assistant, truth = five_units
+
+    ans = assistant.ask("按支出功能分类的类，把各类支出从大到小排个序")
+
+    assert all(i.name.endswith("支出") for i in ans.items) and len(ans.items) <= 11
+    assert [i.rank for i in ans.items] == list(range(1, len(ans.items) + 1))

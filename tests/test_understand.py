@@ -1421,3 +1421,9 @@ def test_a_target_searched_over_every_project_must_be_spelled_by_the_question(as
     ans = assistant.ask("单价200万以上的大设备有几台")
 
     assert ans.value in (None, "0")
+
+
+def test_two_targets_compared_are_asked_back_not_one_read(assistant):
+    ans = assistant.ask("互联网出口租用服务里，移动出口租费的上限比电信出口高多少？")
+
+    assert ans.value is None and "两项绩效指标" in ans.answer
