@@ -30,6 +30,14 @@ def unit_projects(truth: dict, unit: dict) -> list[dict]:
     return [p for p in truth["projects"] if p["unit_code"] == unit["code"]]
 
 
+def follow_up(assistant: Assistant, first: str, question: str):
+    """Ask ``first``, then ``question`` with that exchange as its history."""
+    said = assistant.ask(first).answer
+    return assistant.ask(
+        question, [{"role": "user", "content": first}, {"role": "assistant", "content": said}]
+    )
+
+
 def percent(part: Decimal, whole: Decimal) -> str:
     return str((part / whole * 100).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
@@ -67,12 +75,8 @@ def test_a_units_projects_are_listed_when_asked_which_it_has(five_units):
 def test_a_follow_up_share_of_the_largest_project_in_all_projects(five_units):
     assistant, truth = five_units
     top = max(truth["projects"], key=lambda p: Decimal(p["amount"]))
-    first = assistant.ask("哪个项目最贵")
 
-    ans = assistant.ask(
-        "占全部项目支出多少比例",
-        [{"role": "user", "content": "哪个项目最贵"}, {"role": "assistant", "content": first.answer}],
-    )
+    ans = follow_up(assistant, "哪个项目最贵", "占全部项目支出多少比例")
 
     assert (ans.value, ans.unit) == (
         percent(Decimal(top["amount"]), Decimal(truth["totals"]["project"])),
@@ -85,12 +89,8 @@ def test_a_follow_up_share_in_the_departments_measure(five_units):
     unit = truth["units"][-1]
     own = sum(Decimal(p["amount"]) for p in unit_projects(truth, unit))
     question = f"{unit['name']}项目支出多少"
-    first = assistant.ask(question)
 
-    ans = assistant.ask(
-        "那占全部门项目支出的比例呢",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    ans = follow_up(assistant, question, "那占全部门项目支出的比例呢")
 
     assert (ans.value, ans.unit) == (percent(own, Decimal(truth["totals"]["project"])), "%")
 
@@ -123,12 +123,8 @@ def test_a_units_place_is_asked_as_a_follow_up(five_units):
     assistant, truth = five_units
     unit = truth["units"][1]
     question = f"{unit['name']}总预算多少？"
-    first = assistant.ask(question)
 
-    ans = assistant.ask(
-        f"在{len(truth['units'])}个单位里排第几",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    ans = follow_up(assistant, question, f"在{len(truth['units'])}个单位里排第几")
 
     assert (ans.value, ans.unit) == (str(place_of(truth, unit)), "名")
 
@@ -136,13 +132,9 @@ def test_a_units_place_is_asked_as_a_follow_up(five_units):
 def test_another_measure_of_the_unit_a_ranking_chose_keeps_that_unit(five_units):
     assistant, _ = five_units
     question = "哪个单位公用经费最少?"
-    first = assistant.ask(question)
-    chosen = first.items[0].name
+    chosen = assistant.ask(question).items[0].name
 
-    ans = assistant.ask(
-        "那它的人员经费呢？",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    ans = follow_up(assistant, question, "那它的人员经费呢？")
 
     direct = assistant.ask(f"{chosen}的人员经费是多少")
     assert ans.value == direct.value and ans.value is not None
@@ -157,12 +149,7 @@ def test_a_units_measure_over_its_own_whole_directly_and_as_a_follow_up(five_uni
     short = own["name"].removeprefix("北京市房山区")
 
     direct = assistant.ask(f"{short}项目支出占本级预算的比例")
-    question = f"{short}的预算是多少"
-    first = assistant.ask(question)
-    follow = assistant.ask(
-        "其中项目支出占本级预算的比例是多少",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    follow = follow_up(assistant, f"{short}的预算是多少", "其中项目支出占本级预算的比例是多少")
 
     assert (direct.value, direct.unit) == expected
     assert (follow.value, follow.unit) == expected
@@ -204,10 +191,7 @@ def test_purchased_services_of_a_unit_are_its_projects_in_table_12_and_a_follow_
 
     question = f"12表政府购买服务里 属于{own['name']}的项目 几个"
     first = assistant.ask(question)
-    follow = assistant.ask(
-        f"{other['name']}呢",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    follow = follow_up(assistant, question, f"{other['name']}呢")
 
     assert first.value == count(own) and follow.value == count(other)
     assert "预算12表" in follow.interpretation
@@ -217,12 +201,8 @@ def test_a_follow_up_names_another_unit_for_the_same_share(five_units):
     assistant, truth = five_units
     first_unit, other = truth["units"][3], truth["units"][2]
     question = f"{first_unit['name']}占全部门预算多少？"
-    first = assistant.ask(question)
 
-    ans = assistant.ask(
-        f"那{other['name']}呢？",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    ans = follow_up(assistant, question, f"那{other['name']}呢？")
 
     assert (ans.value, ans.unit) == (percent(Decimal(other["total"]), Decimal(truth["totals"]["total"])), "%")
 
@@ -261,12 +241,8 @@ def test_another_column_of_the_same_cells_as_a_follow_up(five_units):
     assistant, truth = five_units
     project = truth["projects"][0]
     question = f"07表 {project['unit_code']} {project['function_code']} 公用经费多少"
-    first = assistant.ask(question)
 
-    ans = assistant.ask(
-        "项目支出那列呢",
-        [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}],
-    )
+    ans = follow_up(assistant, question, "项目支出那列呢")
 
     wanted = sum(
         Decimal(p["amount"])
