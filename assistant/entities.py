@@ -113,6 +113,8 @@ def short_forms(name: str, parent: str = "") -> list[str]:
         r"第([一二三四五六七八九十]+)(中|小|幼)", name
     ):  # 第二中学 → 二中, 第一幼儿园 → 一幼
         forms.append(school.group(1) + school.group(2))
+    if school := re.search(r"([\u4e00-\u9fff])[\u4e00-\u9fff](小学|中学)$", name):  # 实验小学 → 实小
+        forms.append(school.group(1) + school.group(2)[0])
     if troop := re.search(r"(大队|支队|中队)$", name):  # 执法监察大队 → 大队 (dropped if two units share it)
         forms.append(troop.group(1))
     return list(dict.fromkeys(f for f in forms if f))

@@ -1539,6 +1539,16 @@ class Parser:
             if len(ops) < 2:
                 return self._not_found(r)
             left, right = ops[:1], ops[1:2]
+        if (
+            len(left) == 2
+            and left[0].entity["kind"] == "total"
+            and (measure := _measure_word(left[0].entity["name"]))
+            in ("人员经费", "公用经费", "基本支出", "项目支出")
+            and left[1].entity["kind"] in SCOPES
+            and right[0].entity["kind"] in SCOPES
+        ):  # 人员经费这块，二中比实小多多少: that measure of both units
+            left = [_Op(left[1].entity, list(left[1].within), measure, left[1].start, left[1].end)]
+            right = [_Op(right[0].entity, list(right[0].within), measure, right[0].start, right[0].end)]
         first, second = left[0], right[0]
         if second.entity["kind"] in SCOPES and first.entity["kind"] not in SCOPES and first.within:
             # 信息中心的住房公积金比本级少多少: the same thing, of the other unit
@@ -1672,8 +1682,9 @@ class Parser:
         ):  # 人员经费占它基本支出的比例: the unit's own 基本支出
             unit = right[0].within[-1]
             right = [_Op(unit, list(right[0].within[:-1]), measure, right[0].start, right[0].end)]
+        whole_of_all = bool(right) and right[0].entity["kind"] == "total" and not right[0].within
         if (
-            not right
+            (not right or (whole_of_all and _measure_word(right[0].entity["name"]) in (None, "合计")))
             and numerator is not None
             and numerator.entity is not None
             and numerator.entity.kind in SCOPES
@@ -1715,7 +1726,23 @@ class Parser:
             )
             if part is not None:
                 numerator = Operand(entity=_ref(part))
-        return QueryPlan(operation="share", operands=[_scoped(numerator), _scoped(right[0].operand())])
+        whole = right[0].operand()
+        inside = [w for w in numerator.within if w.kind == "total"]
+        if (
+            numerator.entity is not None
+            and numerator.entity.kind in SCOPES
+            and numerator.measure
+            and inside
+            and whole.entity is not None
+            and whole.entity.kind == "total"
+            and not whole.within
+            and whole.entity.key == inside[-1].key
+            and (measure := _measure_word(whole.entity.name)) in ("基本支出", "项目支出")
+        ):  # 一幼基本支出里人员经费占多大比例: the unit's 人员经费 over the unit's own 基本支出
+            rest = [w for w in numerator.within if w.kind != "total"]
+            numerator = Operand(entity=numerator.entity, within=rest, measure=numerator.measure)
+            whole = Operand(entity=numerator.entity, within=rest, measure=measure)
+        return QueryPlan(operation="share", operands=[_scoped(numerator), _scoped(whole)])
 
     def _plan_position(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         ops = [o for o in operands(r) if o.entity["kind"] in ("unit", "project")]
@@ -1791,8 +1818,8 @@ class Parser:
         text = r.masked
         if r.slots.amounts and re.search(r"的?单位.{0,3}(有)?(几|多少)(家|个)|几(家|个)单位", r.text):
             return PlanResult(  # 项目支出超过500万元的单位有几家: a bound on each unit's total, not on rows
-                answer="这里的金额条件是按每个单位的合计来比，还是按单个项目来比？请说明一下，例如“项目支出合计超过"
-                "500万元的单位”或“有超过500万元项目的单位”。"
+                answer="这里的金额条件是按每个单位的合计来比，还是按单个项目来比？例如“项目支出合计超过"
+                "500万元的单位”或“有超过500万元项目的单位”，请问是哪一种？"
             )
         if re.search(r"(几|多少)(套|台|辆|部|架)", r.text) and not self._named_project(r):
             if any(m["candidates"] and m["candidates"][0]["kind"] == "unit" for m in r.mentions):
@@ -1940,7 +1967,7 @@ class Parser:
     def _plan_indicator(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         if "difference" in r.intents or re.search(r"比.{1,20}(高|低|多|少)多少", r.masked):
             return PlanResult(  # 移动出口租费的上限比电信出口高多少: two targets compared, not one read
-                answer="这个问题要比较两项绩效指标，我目前只能逐项查询。请分别问两项指标的目标值。"
+                answer="这个问题要比较两项绩效指标，我目前只能逐项查询。请问先查哪一项指标的目标值？"
             )
         project = self._project(r, earlier)
         named = re.search(r"([\u4e00-\u9fff]{2,10}?)(?:的|那个|这个|那项|这项)?项目(?!支出)", r.text)

@@ -267,3 +267,35 @@ def test_function_classes_ranked_when_asked_by_the_class_of_the_classification(f
 
     assert all(i.name.endswith("支出") for i in ans.items) and len(ans.items) <= 11
     assert [i.rank for i in ans.items] == list(range(1, len(ans.items) + 1))
+
+
+def unit_measure(assistant: Assistant, unit: dict, measure: str) -> Decimal:
+    return Decimal(assistant.ask(f"{unit['name']}的{measure}是多少").value)
+
+
+def test_a_measure_named_before_two_units_is_compared_for_both(five_units):
+    assistant, truth = five_units
+    school = next(u for u in truth["units"] if u["name"].endswith("第二中学"))
+    primary = next(u for u in truth["units"] if u["name"].endswith("实验小学"))
+
+    ans = assistant.ask("人员经费这块，二中比实小多出多少钱")
+
+    wanted = unit_measure(assistant, school, "人员经费") - unit_measure(assistant, primary, "人员经费")
+    assert Decimal(ans.value) == abs(wanted)
+
+
+@pytest.mark.parametrize(
+    ("question", "part", "whole"),
+    [
+        ("一幼基本支出里人员经费占多大比例", "人员经费", "基本支出"),
+        ("一幼项目支出 占它自己预算总额的比例", "项目支出", None),
+    ],
+)
+def test_a_units_share_within_its_own_whole(five_units, question, part, whole):
+    assistant, truth = five_units
+    unit = next(u for u in truth["units"] if u["name"].endswith("第一幼儿园"))
+    of = unit_measure(assistant, unit, whole) if whole else Decimal(unit["total"])
+
+    ans = assistant.ask(question)
+
+    assert (ans.value, ans.unit) == (percent(unit_measure(assistant, unit, part), of), "%")
