@@ -103,7 +103,9 @@ def choose_document(
                 [],
             )
     if current and named and current not in named and not districts and re.search(r"(?<![市省])区", q):
-        home = _district(current)  # 区教委 while reading an 东城 budget: 东城's 教委, not a loaded 房山 one
+        home = _district(
+            current
+        )  # 区教委 while reading one district's budget: that district's, not another loaded one
         if home and all(_district(d) != home for d in named):
             loaded = "、".join(f"{d['department']}{d.get('year') or ''}年" for d in named)
             return None, f"没有载入{home}这个部门的预算文档（已载入的是{loaded}的）。", []

@@ -342,7 +342,7 @@ class Toolbox:
             "支出预算",
         )  # the department's total
         own = [f for f in facts if (f.subject == subject or {f.subject, subject} <= set(whole)) and f.amount]
-        equal = [  # 收入合计 6458.43 = 一般公共预算当年拨款 6458.43, whose change is stated
+        equal = [  # 收入合计 equal to 一般公共预算当年拨款, whose change is stated
             f
             for f in facts
             if own and f.change is not None and f.amount == own[0].amount and f.unit == own[0].unit

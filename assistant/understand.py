@@ -639,7 +639,7 @@ class Parser:
             or len(text) <= 12
             or not r.mentions
             or (measures_only and re.search(r"里面|其中|当中", text))  # 基本支出里面人员经费是多少
-            or re.search(r"呢[？?]?$", text)  # 北京市房山区教育考试中心呢
+            or re.search(r"呢[？?]?$", text)  # <a unit's full name>呢
         )
         if (
             follow
