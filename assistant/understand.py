@@ -872,34 +872,8 @@ class Parser:
             )
         if r.slots.table == "14" or re.search(r"整体(支出)?绩效(目标)?|部门整体目标", r.text):
             return QueryPlan(operation="department_goal", topic=r.text)  # 预算14表: the department's own
-        if (chosen := self._chosen_row(r, earlier)) is not None:
-            return chosen
-        previous = earlier[1] if earlier else None
-        if (
-            previous is not None
-            and previous.operation == "change"
-            and not r.mentions
-            and re.fullmatch(
-                r"(那|那么)?(增幅|涨幅|降幅|增长率|下降率|变化率|百分比|百分之几|幅度)(是)?(多少)?呢?[？?]?",
-                r.text,
-            )
-        ):
-            return previous.model_copy(update={"percent": True})  # 增幅呢: the same change, in per cent
-        if (swapped := self._other_unit(r, earlier)) is not None:
-            return swapped
-        previous = earlier[1] if earlier else None
-        said = re.fullmatch(
-            r"(那|那么)?(人员经费|公用经费|基本支出|项目支出|合计)(那)?(一?列)?(的)?呢[？?]?", r.text.strip()
-        )
-        if (
-            said
-            and previous is not None
-            and previous.operation in ("sum", "value")
-            and len(previous.operands) == 1
-            and previous.operands[0].rows is not None
-        ):  # 07表 109003 2040610 公用经费多少？ 人员经费呢: the same cells, another column
-            first = previous.operands[0].model_copy(update={"measure": said.group(2)})
-            return previous.model_copy(update={"operands": [first]})
+        if (edited := self._edit_of_previous(r, earlier)) is not None:
+            return edited
         intent = self._intent(r, earlier)
         year = self.doc.get("year")
         previous_year = bool([y for y in r.years if year and y == year - 1]) or bool(LAST_YEAR.search(r.text))
@@ -932,6 +906,45 @@ class Parser:
         if isinstance(plan, QueryPlan):
             plan.answer_unit = plan.answer_unit or r.slots.answer_unit
         return plan
+
+    def _edit_of_previous(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
+        """A follow-up changing one thing of the plan before it (那它的…呢, 增幅呢, <unit>呢, <column>呢)."""
+        for edit in (self._chosen_row, self._rate_of_change, self._other_unit, self._other_column):
+            if (plan := edit(r, earlier)) is not None:
+                return plan
+        return None
+
+    def _rate_of_change(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
+        """比上年加了多少？ 增幅呢: the same stated change, in per cent."""
+        previous = earlier[1] if earlier else None
+        if (
+            previous is not None
+            and previous.operation == "change"
+            and not r.mentions
+            and re.fullmatch(
+                r"(那|那么)?(增幅|涨幅|降幅|增长率|下降率|变化率|百分比|百分之几|幅度)(是)?(多少)?呢?[？?]?",
+                r.text,
+            )
+        ):
+            return previous.model_copy(update={"percent": True})
+        return None
+
+    def _other_column(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
+        """07表 109003 2040610 公用经费多少？ 人员经费呢: the same cells, another column."""
+        previous = earlier[1] if earlier else None
+        said = re.fullmatch(
+            r"(那|那么)?(人员经费|公用经费|基本支出|项目支出|合计)(那)?(一?列)?(的)?呢[？?]?", r.text.strip()
+        )
+        if (
+            said
+            and previous is not None
+            and previous.operation in ("sum", "value")
+            and len(previous.operands) == 1
+            and previous.operands[0].rows is not None
+        ):
+            first = previous.operands[0].model_copy(update={"measure": said.group(2)})
+            return previous.model_copy(update={"operands": [first]})
+        return None
 
     def _other_unit(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
         """本级10万以下的项目几个？ 109006呢: the same rows, filters and operation, of another unit."""
