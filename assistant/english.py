@@ -105,6 +105,8 @@ DEPARTMENTS = {
     "education commission": "教委",
     "health commission": "卫健委",
     "city management commission": "城管委",
+    "urban management commission": "城管委",
+    "hr and social security bureau": "人社局",
     "market supervision bureau": "市场监管局",
     "market regulation bureau": "市场监管局",
     "veterans affairs bureau": "退役军人事务局",
@@ -119,6 +121,14 @@ DEPARTMENTS = {
     "forestry and parks bureau": "园林绿化局",
     "sports bureau": "体育局",
 }
+#: Asking for people, contacts or contractors: said in Chinese so the parser refuses as it would in Chinese.
+OUT_OF_SCOPE = {
+    r"\bwho\b|person in charge|\bdirector\b|\bhead of\b|\bleader\b": "负责人是谁",
+    r"\b(?:tele)?phone\b|\bcontact\b": "电话号码",
+    r"\bcontractors?\b|\bcompan(?:y|ies)\b|\bsuppliers?\b|\bwon the\b": "哪家公司中标",
+    r"\baddress\b": "地址",
+    r"\bactual(?:ly)? (?:spent|spending|expenditure)\b|\bfinal accounts?\b": "决算",
+}
 #: Words that carry no budget meaning of their own here.
 FUNCTION_WORDS = set(
     "a an the of in for to on at by is are was were be does did do its it their this that what which how "
@@ -129,14 +139,24 @@ FUNCTION_WORDS = set(
 
 
 def is_english(question: str) -> bool:
-    """English words and nothing Chinese outside brackets (a printed name in brackets is allowed)."""
+    """English words around at most a printed name or two (in brackets or not)."""
     outside = re.sub(r"[（(][^）)]*[）)]", "", question)
-    return bool(re.fullmatch(r"[\x00-\x7f\s]+", outside) and re.search(r"[A-Za-z]{3,}", question))
+    if re.fullmatch(r"[\x00-\x7f\s]+", outside):
+        return bool(re.search(r"[A-Za-z]{3,}", question))
+    english = re.findall(r"[A-Za-z]{2,}", outside)
+    names = re.findall(r"[\u4e00-\u9fff]+", outside)
+    return len(english) >= 4 and len(names) <= 2 and re.match(r"\s*[A-Za-z]", question) is not None
 
 
 def gloss(question: str) -> str | None:
     """The question in Chinese, or ``None`` when a word of it is not a budget term this glossary knows."""
     text = _plain(question)
+    for pattern, chinese in OUT_OF_SCOPE.items():
+        if re.search(pattern, text):
+            return chinese
+    text = re.sub(
+        r"\s+(?:please )?(?:give|round|answer|show|state|express|report)\b.*$", "", text
+    )  # Give a percentage. / Give its name as printed: how to answer, not what
     years = "".join(f"{y}年" for y in re.findall(r"\b(?:19|20)\d\d\b", text))
     text = re.sub(r"\b(?:in |for )?(?:19|20)\d\d\b", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -153,17 +173,22 @@ def _question(text: str) -> str | None:
         whole, part = _terms(m["whole"]), _terms(m["part"])
         if whole is None or part is None or not part:
             return None
-        return f"{part}占{whole or '预算总额'}的百分比是多少"
+        whole = {"": "预算总额", "支出": "支出总额", "收入": "收入总额"}.get(
+            whole, whole
+        )  # the bureau's spending
+        return f"{part}占{whole}的百分比是多少"
     if m := re.match(
-        r"^which (?P<noun>project|unit)(?: (?:of|in|under|at) (?P<owner>.+?))? (?:has|gets|receives|is) the "
+        r"^which (?:(?:one )?of (?P<owner2>.+?) (?:\w+ )?(?:budget )?(?P<nouns>projects|units)|"
+        r"(?P<noun>project|unit)(?: (?:of|in|under|at) (?P<owner>.+?))?) (?:has|gets|receives|is) the "
         r"(?P<most>largest|biggest|highest|most|smallest|lowest|least)(?: budget| amount| money| funding)?"
         r"(?: and how much(?: is it| does it get)?)?$",
         text,
     ):  # Which project of the brigade has the largest budget, and how much?
-        printed = re.findall(r"zh:(\S+)", m["owner"] or "")  # the brigade (执法监察大队): its printed name
-        owner = "".join(printed) if printed else _terms(m["owner"] or "")
+        said = m["owner"] or m["owner2"] or ""
+        printed = re.findall(r"zh:(\S+)", said)  # the brigade (执法监察大队): its printed name
+        owner = "".join(printed) if printed else _terms(said)
         most = "最多" if m["most"] in ("largest", "biggest", "highest", "most") else "最少"
-        noun = "项目" if m["noun"] == "project" else "单位"
+        noun = "项目" if (m["noun"] or m["nouns"]).startswith("project") else "单位"
         return None if owner is None else f"{owner}哪个{noun}预算{most}，多少钱"
     if m := re.match(r"^how many (?P<noun>projects|units) (?P<rest>.*)$", text):
         rest = _terms(m["rest"])
@@ -171,9 +196,14 @@ def _question(text: str) -> str | None:
     if re.fullmatch(r"(?:and |so |what about |how much )?(?:in|converted to|in terms of) yuan", text):
         return "换成元"  # And in yuan?: the last answer in 元
     if m := re.match(r"^(?:how much|what is|what was|what are|what)\b(?P<rest>.*)$", text):
-        rest = _terms(m["rest"])
+        said = re.match(r"(?P<what>.+?) of (?P<whose>.+)$", m["rest"])  # the total budget of <department>
+        rest = _terms(m["rest"]) if said is None else _joined(_terms(said["whose"]), _terms(said["what"]))
         return None if not rest else f"{rest}是多少"
     return None
+
+
+def _joined(whose: str | None, what: str | None) -> str | None:
+    return None if whose is None or what is None else f"{whose}的{what}" if whose else what
 
 
 def _plain(question: str) -> str:
@@ -184,6 +214,9 @@ def _plain(question: str) -> str:
         r"[(（]([^)）]*[\u4e00-\u9fff][^)）]*)[)）]", lambda m: " zh:" + re.sub(r"\s+", "", m[1]) + " ", text
     )
     text = re.sub(r"\([^)]*\)", " ", text)  # (in %), (2 decimals): how to print it, said anyway
+    text = re.sub(
+        r"(?<!zh:)(?<![\u4e00-\u9fff])([\u4e00-\u9fff]+)", r" zh:\1 ", text
+    )  # a name not in brackets
     text = re.sub(r"[^a-z0-9 :\u4e00-\u9fff（）]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 

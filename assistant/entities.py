@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import jieba
@@ -115,6 +116,8 @@ def short_forms(name: str, parent: str = "") -> list[str]:
         forms.append(school.group(1) + school.group(2))
     if school := re.search(r"([\u4e00-\u9fff])[\u4e00-\u9fff](小学|中学)$", name):  # 实验小学 → 实小
         forms.append(school.group(1) + school.group(2)[0])
+    if service := re.fullmatch(r"([\u4e00-\u9fff]{2,4})服务中心", name):  # 社区服务中心 → 社区中心
+        forms.append(service.group(1) + "中心")
     if troop := re.search(r"(大队|支队|中队)$", name):  # 执法监察大队 → 大队 (dropped if two units share it)
         forms.append(troop.group(1))
     return list(dict.fromkeys(f for f in forms if f))
@@ -122,7 +125,7 @@ def short_forms(name: str, parent: str = "") -> list[str]:
 
 def core_name(name: str) -> str:
     """Drop the 北京市/XX区 prefix an organisation's name carries."""
-    return re.sub(r"^(北京市)?[^市]{1,4}区", "", name)
+    return re.sub(r"^(北京市)?[^市区]{1,3}区", "", name)  # 顺义区社区服务中心: the district only
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,18 @@ class Catalog:
         )  # every start, longest first
         #: project name → the code of the unit that runs it (预算04表), to tell twin projects apart
         self.project_units: dict[str, str] = {}
+        #: project name → the names of its performance indicators (预算13表 三级指标), as typed
+        self.indicator_names: dict[str, set[str]] = {}
+        #: table number → title of the tables printed without data (their note says why)
+        self.empty_tables: dict[str, str] = {}
         self._long = sorted(
             ((a, e) for a, e in self._aliases if len(a) >= LONG_NAME), key=lambda t: -len(t[0])
+        )
+
+    def add_whole_names(self, names: Iterable[tuple[str, Entity]]) -> None:
+        """Names matched only when written out in full, never in part (a project without its district)."""
+        self._long = sorted(
+            [*self._long, *((n, e) for n, e in names if len(n) >= LONG_NAME)], key=lambda t: -len(t[0])
         )
 
     def by_kind(self, kind: str) -> list[Entity]:
@@ -279,7 +292,8 @@ class Catalog:
             hits = [
                 e
                 for e in self.entities
-                if e.key == m.group() and (e.kind.endswith("subject") or e.kind == "unit")
+                if (e.key == m.group() and (e.kind.endswith("subject") or e.kind == "unit"))
+                or (e.kind == "catalogue" and re.fullmatch(rf"目录.级:{m.group()}-.*", e.key))  # 二级目录0511
             ]
             if hits:
                 mention = Mention(
@@ -397,6 +411,7 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
                     code or unit,
                     unit,
                     core,
+                    *names,  # 社区服务中心（社会组织服务中心）: each of its two names
                     *[s + "本级" if core.endswith("本级") else s for s in shorts],
                 )
             if cells.get("功能分类科目"):
@@ -462,7 +477,21 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
         if any(table in numbers for table, _, _ in sources):
             add("total", name, name, *aliases)
     catalog = Catalog(_unshared_unit_aliases(list(entities.values())), words)
+    printed = {normalize(p.name) for p in store.projects(doc_id)}
+    catalog.add_whole_names(  # 昌平区机房服务项目 said as 机房服务项目, unless another is printed so
+        (core, e)
+        for e in catalog.by_kind("project")
+        if (core := normalize(core_name(e.name))) != normalize(e.name) and core not in printed
+    )
     catalog.project_units = {p.name: p.unit_code for p in store.projects(doc_id)}
+    catalog.empty_tables = {
+        number: (store.table(doc_id, number) or {}).get("title", "")
+        for number in store.table_numbers(doc_id)
+        if (store.table(doc_id, number) or {}).get("empty")
+    }
+    catalog.indicator_names = {
+        p.name: {normalize(i.level3) for i in p.indicators if i.level3} for p in store.projects(doc_id)
+    }
     return catalog
 
 

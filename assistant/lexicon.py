@@ -29,6 +29,9 @@ SYNONYMS = {
     "修车": "公务用车维修",
     "车辆保险": "公务用车保险",
     "车辆加油": "公务用车加油",
+    "社保和就业": "社会保障和就业",
+    "社保就业": "社会保障和就业",
+    "社保缴费": "社会保障缴费",
 }
 
 #: Department-level totals: the words for them and where each is printed, best source first.
@@ -229,7 +232,7 @@ GENERIC_WORDS = (
 
 #: Single characters that carry no identity (particles, question words, measure words).
 STOP_CHARS = set(
-    "的了是和与及在中里比占多少几个项那这呢吗么啥钱块元年有为要给共总花用其该此各按以被从对于之也都还就又请问吧啊呀嘛下上看能会得去一搞做出把"
+    "的了是和与及跟在中里比占多少几个项那这呢吗么啥钱块元年有为要给共总花用其该此各按以被从对于之也都还就又请问吧啊呀嘛下上看能会得去一搞做出把"
 )
 
 #: Question phrases that the documents never answer (people, suppliers, contracts).
@@ -239,6 +242,13 @@ OUT_OF_SCOPE = (
     "名字叫",
     "负责人",
     "局长",
+    "馆长",
+    "院长",
+    "校长",
+    "园长",
+    "所长",
+    "站长",
+    "队长",
     "主任",
     "处长",
     "科长",
@@ -263,6 +273,10 @@ OUT_OF_SCOPE = (
     "合同",
     "招标",
     "工资多少",
+    "收多少钱",
+    "收费标准",
+    "怎么收费",
+    "收费多少",
     "编制",
     "在编",
     "职工人数",
@@ -290,12 +304,20 @@ ITEM_DETAIL = re.compile(
 
 #: Counting people (学生、教师、职工 …): budgets print no head counts.
 PEOPLE_COUNT = re.compile(
-    r"(多少|几)(个|名|位)?(学生|老师|教师|医生|护士|职工|员工|干部|工作人员|律师|志愿者|孩子|小孩|幼儿|病人|人员)"
+    r"(多少|几)(个|名|位)?(学生|老师|教师|医生|护士|职工|员工|干部|工作人员|律师|志愿者|孩子|小孩|幼儿|病人|人员|"
+    r"老人|老年人|居民|群众)"
+)
+
+#: Counting places and rooms (床位、房间、面积): budgets print no facilities.
+FACILITY_COUNT = re.compile(
+    r"(多少|几)(张|个|间)?(床位|张床|病床|房间|间房|教室|座位|车位)|(多少|几)平(方米?|米)|"
+    r"(床位|病床|房间|教室|座位|车位)[^，。？?]{0,3}(几|多少)"
 )
 
 #: Asking an organisation's other name: the one printed in brackets after it (加挂的牌子).
 OTHER_NAME = re.compile(
-    r"还有个?(名字|名称|牌子)|另一个(名字|名称)|别名|又叫|也叫|还叫|挂.{0,8}牌子|加挂|两块牌子"
+    r"还有个?(名字|名称|牌子)|(另一个|别的|其他|其它|另外的?)(名字|名称|牌子)|别名|又叫|也叫|还叫|挂.{0,8}牌子|加挂|"
+    r"两块牌子"
 )
 
 #: Organisation words whose initial letters people abbreviate (发展和改革委员会 → 发改委).

@@ -8,6 +8,7 @@ Amount bounds are 万元 and exact; nothing here touches the store.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -231,8 +232,8 @@ def describe(plan: QueryPlan, verb: str) -> str:
     if plan.group_by:
         text += f" 按{GROUPS[plan.group_by]}分组"
     text += f" {verb}"
-    if plan.topic:
-        text += f"（{plan.topic}）"
+    if topic := re.sub(r"^[，,、\s]+|[，,]{2,}", "", plan.topic or ""):  # the words left once names are read
+        text += f"（{topic}）"
     if plan.year == "previous":
         text += "，上一年"
     if plan.answer_unit in ("万元", "元"):

@@ -143,7 +143,7 @@ AMOUNT_PATTERNS: list[tuple[str, str]] = [
         "between",
         r"(?:金额|预算|额度)?\s*"
         + _NUM
-        + r"()\s*(?:-|—|~|～|到|至)\s*"
+        + r"(万元|万|元)?\s*(?:-|—|~|～|到|至)\s*"
         + _NUM
         + r"\s*(万元|万|元)"
         + r"(?:[（(]含两头[）)]|[（(]含[）)]|之间)?",
@@ -188,6 +188,15 @@ def _membership(text: str) -> tuple[list[Membership], str]:
                 m = re.search(
                     r"(?:" + words + r")(?:预算|明细|项目|表|清单)*(?:里|中|内)(?:面)?" + after + r"的", text
                 )
+            if m is None:  # 04表有、12表没有的; 不在12表里的: the table said by its number
+                number = r"(?:预算)?0?" + str(int(table)) + r"号?表"
+                m = (
+                    re.search(number + r"(?:里|中)?(?:面)?(?:没有|没|无|未列)(?!.*" + number + ")", text)
+                    or re.search(r"(?:不在|没在|未在|未列入|没列入|没有列入|不属于)" + number, text)
+                    if not present
+                    else re.search(number + r"(?:里|中)?(?:面)?(?:也|同时)?有的", text)
+                    or re.search(r"(?:也|同时)?(?:在|列入了?|属于)" + number + r"(?:里|中|$|[，,？?])", text)
+                )
             if m is None and table == "13":
                 m = re.search(r"(没有|有)(?:设定?|设置|填报)?(?:" + words + r")的", text)
                 if m is not None:
@@ -212,9 +221,7 @@ def _table(text: str) -> tuple[str | None, str]:
 
 
 #: A year written with two digits: 比20年, 和21年相比, 那22年的预算 (not 3年以内, 12年期).
-SHORT_YEAR = re.compile(
-    r"(^|[，,。？?\s比较和与跟同那在是的到从]|对比|相比)([12]\d)年(?!度|底|初|末|以|内|期|来|间)"
-)
+SHORT_YEAR = re.compile(r"(^|[^0-9第近前后每满共过去个])([12]\d)年(?!度|底|初|末|以|内|期|来|间|前|后|左右)")
 #: A remark on what a figure includes, or an example: （含项目支出行）, （如30229福利费）.
 INCLUDES = re.compile(r"[（(](?:含|包括|包含|如|比如|例如|像)[^（）()]{1,24}[）)]")  # not (不含…): taken out
 #: 维修、保险和其他三块合计: a count that closes a list of named things (not 前三项, 第二个).

@@ -473,6 +473,7 @@ class Toolbox:
         """A term's explanation from 名词解释 (or wherever the text defines it as ``term：…``)."""
         d = self.document(doc)
         t = normalize(term)
+        fallback = None
         for p in self.store.passages(d["doc_id"]):
             if p.kind != "narrative":
                 continue
@@ -487,7 +488,15 @@ class Toolbox:
                             self.passage_source(d, p.section, p.id, [p.line_start, p.line_end], text)
                         ],
                     }
-        return {"term": term, "definition": None, "sources": []}
+            said = re.search(re.escape(term) + r"的?(?:统计)?(?:范围|口径)(?:为|是)([^。]+。)", p.text)
+            if said and fallback is None:  # 机关运行经费的统计范围为…: a definition in running text
+                text = said.group(0)
+                fallback = {
+                    "term": term,
+                    "definition": text.rstrip("。"),
+                    "sources": [self.passage_source(d, p.section, p.id, [p.line_start, p.line_end], text)],
+                }
+        return fallback or {"term": term, "definition": None, "sources": []}
 
     def search(
         self, doc: str, query: str, k: int = 5, kind: str | None = None, must: Iterable[str] = ()

@@ -22,6 +22,7 @@ from assistant.executor import interpret
 from assistant.lexicon import (
     ATTRIBUTE_WORDS,
     DISTRICTS,
+    FACILITY_COUNT,
     INDICATOR_COUNTERS,
     ITEM_DETAIL,
     MEASURES,
@@ -69,10 +70,11 @@ ECONOMIC_KINDS = ("gov_economic_subject", "economic_subject")
 DEPARTMENT = EntityRef(kind="department", key="department", name="全部门")
 
 INTENT_PATTERNS: list[tuple[str, str]] = [
-    ("define", r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解"),
+    ("define", r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解|(统计)?口径"),
     (
         "reason",
-        r"原因|为什么|为何|为啥|怎么会|咋回事|(怎么|咋)(就)?(涨|增加|增长|多|少|降|减少|下降)了?",
+        r"原因|为什么|为何|为啥|怎么会|咋回事|(怎么|咋)(就)?(涨|增加|增长|多|少|降|减少|下降)了?|"
+        r"(怎么|咋)(没有|没|是空|空)",
     ),
     (
         "describe",
@@ -88,7 +90,8 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     (
         "share",
         r"占.{0,12}(比例|比重|百分|%|％|几成|多少成)|占比|比例|比重|百分比|百分之几|百分之多少|相当于|多少%|几成|"
-        r"占[^，。？?多了]{1,12}?多少(?!钱|万|元)|占.{1,16}(几|多少)个点",
+        r"占[^，。？?多了]{1,12}?多少(?!钱|万|元)|占.{1,16}(几|多少)个点|占多少(?!钱|万|元)|"
+        r"[/÷][^，。？?]*[%％]",
     ),
     (
         "rank",
@@ -96,7 +99,9 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
         + ORDINAL
         + r"(名|位|大|多|高|贵|少|小)|前"
         + ORDINAL
-        + r"(名|个|项|位|大)?|倒数|从高到低|从大到小|从多到少|从低到高|从小到大|依次",
+        + r"(名|个|项|位|大)?|倒数|从高到低|从大到小|从多到少|从低到高|从小到大|依次|降序|升序|"
+        r"由高到低|由大到小|由多到少|由低到高|由小到大|top\s*[0-9]+|"
+        r"主要(花|用|投|集中)在(哪|什么)(一|个)?(类|款|科目|功能)",
     ),
     (
         "count",
@@ -106,7 +111,8 @@ INTENT_PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "difference",
-        r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,4}?多少|相差|差(额|距|多少)|差了|差几|"
+        r"比.{0,40}?(多|少|高|低|大|小|贵|便宜)\S{0,4}?多少|相差|差(额|距|多少)|差了|差几|\s[-－−]\s|减去|"
+        r"(?<=[计额数])\s*减\s*|"
         r"哪个(?:的)?(?:钱|预算|经费|支出)?更?(?:多|高|大|少|低)(?!少)|谁(?:的)?(?:钱|预算)?更?(?:多|少)(?!少)",
     ),
     ("sum", r"合计|总共|一共|加起来|共计|之和|总和|合起来|总计|加在一起|一起|加总|累计|加一块|一块儿?多少"),
@@ -117,15 +123,20 @@ FOLLOW_UP = re.compile(
     r"|占(了)?(其中|里面|这里面|当中)"  # 出国费用占了其中百分之几: a part of what was asked before
     r"|^(占|它占|这占)"  # 占本级项目支出的比例是多少: the part is what was asked before
 )
-PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比|百分点")
+PCT_WORDS = re.compile(r"百分之|%|％|幅度|比率|增长率|下降率|百分比|百分点|降幅|增幅|涨幅|跌幅")
 GROUP_WORDS = [
     ("catalogue1", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}一级(目录|分类)|一级(目录|分类)汇总"),
     ("catalogue2", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}二级(目录|分类)|二级(目录|分类)汇总"),
     ("catalogue3", r"(按|各|每个|哪个|哪一)[^，。？]{0,12}三级(目录|分类)|三级(目录|分类)汇总"),
-    ("unit", r"各(个)?(预算)?单位|每个单位|按(预算)?单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位"),
+    (
+        "unit",
+        r"各(个)?(预算)?单位|每个单位|按(预算)?单位|分单位|哪个单位|哪家单位|哪一个单位|各下属单位|"
+        r"[0-9一二三四五六七八九十几]+(个|家)(预算|下属|所属|二级)?单位(?![^，。？?]{0,2}(加总|合计|加起来|一起|总计|汇总|合并))",
+    ),
     (
         "function",
-        r"各(个)?(功能分类)?科目|每个科目|按(功能分类)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
+        r"各(个)?(功能分类)?科目|每个科目|按(支出)?(功能分类)?的?([类款项]级)?科目|分科目|哪个科目|哪类|哪一类|哪个功能|"
+        r"(哪|每|各)(一|个)?[类款](?![别型])|"
         r"不同的?.{0,10}(功能分类)?科目",
     ),
     ("economic", r"按(部门|政府)?经济分类|各(部门|政府)?经济分类|哪个经济分类|各(类|项)支出用途|经济科目"),
@@ -169,7 +180,7 @@ EXPLAINED = re.compile(
     + "|".join(p for _, p in GROUP_WORDS)
     + r"|项目|单位|科目|表|行|预算数|安排|今年|本年|明细|各项|数额|一共|多少|分别|本部门|部门|全局|"
     r"整体|总体|下属|所属|这些|那些|其中|里面|当中|之中|名称|名字|编码|代码|列了|列入|列支|总数|合计数|小计|"
-    r"自己|自身|本身|单独|全年|一年|一共|大概|大约|总体上|盘子|规模|"
+    r"自己|自身|本身|单独|全年|一年|一共|大概|大约|总体上|盘子|规模|相关|有关|沾边|涉及|拿到|分到|能拿|"
     r"一般公共预算|财政拨款|当年|年度|区级|保留.位小数|精确到.|四舍五入|基本\+项目|"
     r"指导性目录|目录|类别|多大|比例|比重|占比|[（(][^（）()]*(合计|加起来|一共|在内|总和)[）)]|"
     r"(给|为|替)?(干部职工|职工|员工|工作人员)们?(交|缴|缴纳|发|买)?的?|"
@@ -193,6 +204,16 @@ COUNTS_INDICATORS = re.compile(  # not 数量指标是多少条 (a target's valu
     r"(几|多少)(个|条|项)|(几|多少)(个|条|项)" + _TARGET_CLASS + r"?指标|"
     r"指标(?:里|中|当中)[，,]?[^，。？?]{0,8}?(?:有|共)?(?:几|多少)(?:个|条|项)"  # 指标里，定性的有几条
 )
+#: A remark that one thing is counted too (连局机关算上, 本级也算在内): the whole is meant.
+INCLUSIVE = re.compile(
+    r"[（(]?(?:连同?|包括|把)[^，。？?（）()]{1,12}?(?:也|都)?(?:算上|算在内|在内|一起算|都算|算进去)[)）]?"
+)
+#: 两个加一块多少: the two figures just asked, added.
+BOTH_BEFORE = re.compile(
+    r"^(那|那么)?(这|那)?(两|二|俩)(个|项|笔|者|样)?(的)?(钱|预算)?(加一块|加起来|加在一起|一共|合计|总共|相加|之和|加总)"
+)
+#: Why a table is empty (为什么是空的): its printed note says.
+EMPTY = re.compile(r"空的|空白|空表|没有数据|无数据|没数据|没有数|没填|是0|为0|为零|是零|没有内容")
 #: 它占…, 这个项目的…: the thing the last answer named.
 PRONOUN = re.compile(r"^(?:那)?(?:它的|它|这个项目的?|该项目的?|此项目的?|这一项|这项)")
 #: 那另外一个项目呢: the other one of the kind asked about before.
@@ -560,6 +581,18 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
             and re.fullmatch(r"(的|下面的?|下属的?|所属的?|里的?|旗下的?)", gap)
         ):
             out.pop()  # 发改委下面的综保中心: the unit, the department only says whose
+        if (
+            entity["kind"] in SCOPES
+            and out
+            and out[-1].entity["kind"] in CELL_KINDS
+            and not out[-1].within
+            and not out[-1].measure
+            and re.fullmatch(r"\s*", gap)
+        ):  # 07表 2080109 社保中心 人员经费: the subject said first, of the unit that follows
+            subject = out.pop()
+            scope = [entity]
+            out.append(_Op(subject.entity, [entity], None, subject.start, end, subject.alternatives))
+            continue
         op = _Op(
             entity, list(scope) if entity["kind"] not in SCOPES else [], None, start, end, m["candidates"]
         )
@@ -620,6 +653,7 @@ class Parser:
 
     def parse(self, text: str, history: list[dict] | None = None) -> QueryPlan | PlanResult:
         text = re.sub(r"(?<=\d)\s+(?=\d)", " 的 ", text.strip())  # 109003 2040610: two codes, not one
+        text = INCLUSIVE.sub("", text)  # 一共几个单位（连局机关算上）: everything, that one included
         previous = next((t["content"] for t in reversed(history or []) if t.get("role") == "user"), None)
         said = next((t["content"] for t in reversed(history or []) if t.get("role") == "assistant"), "")
         if is_english(text):
@@ -629,6 +663,8 @@ class Parser:
                     answer=f"{NOT_UNDERSTOOD}：英文问题里有预算词表之外的词，请用中文再问一次。", refused=True
                 )
             text = chinese
+        if BOTH_BEFORE.search(text) and (both := self._both_asked_before(history or [])) is not None:
+            return both
         r = self.read(text)
         earlier = None
         measures_only = all(
@@ -650,7 +686,10 @@ class Parser:
         ):
             r = self.read("政府采购" + text)  # 服务类的呢: a class of the procurement asked about before
         if follow and previous:
-            earlier_parse = self.parse(previous, [])
+            at = max(i for i, t in enumerate(history or []) if t.get("role") == "user")
+            earlier_parse = self.parse(
+                previous, (history or [])[:at][-2:]
+            )  # itself read with one turn before
             earlier = (
                 self.read(previous),
                 earlier_parse if isinstance(earlier_parse, QueryPlan) else None,
@@ -684,6 +723,19 @@ class Parser:
             if plan.operation in NUMERIC and (word := self._unexplained(r, plan)):
                 return _ask_back(word, plan)
         return plan
+
+    def _both_asked_before(self, history: list[dict]) -> QueryPlan | None:
+        """两个加一块多少: the figures of the last two questions, each read in its own context, added."""
+        users = [i for i, t in enumerate(history) if t.get("role") == "user"]
+        figures = []
+        for i in users[-2:]:
+            plan = self.parse(history[i]["content"], history[:i][-2:])
+            if not isinstance(plan, QueryPlan) or plan.operation != "value" or len(plan.operands) != 1:
+                return None
+            figures.append(plan.operands[0])
+        if len(figures) != 2 or figures[0] == figures[1]:
+            return None
+        return QueryPlan(operation="sum", operands=figures, documents=[self.doc["doc_id"]])
 
     def _whole_asked_before(self, r: Reading, before: Reading) -> str | None:
         """The “三公” item the previous question asked about, when this one names only a part of it by its
@@ -742,8 +794,11 @@ class Parser:
         for m in r.mentions:
             kinds = {c["kind"] for c in m["candidates"]}
             if "department" in kinds or any(
-                (c["kind"], c["key"]) in used or c["name"] in {k for _, k in used} for c in m["candidates"]
-            ):
+                (c["kind"], c["key"]) in used
+                or c["name"] in {k for _, k in used}
+                or re.sub(r"^(一般公共预算|财政拨款)+", "", c["name"]) in {k for _, k in used}
+                for c in m["candidates"]
+            ):  # 一般公共预算基本支出中的公用经费: the whole the measure is part of
                 flags[m["span"][0] : m["span"][1]] = [False] * (m["span"][1] - m["span"][0])
         names = {normalize(self.doc.get("department") or "")}  # 园林局 of 园林绿化局
         names |= {normalize(f.text) for o in plan.operands if o.rows for f in o.rows.names} | {
@@ -784,6 +839,7 @@ class Parser:
             if (
                 not any(a <= m.start() and m.end() <= b for a, b in used_spans)
                 and not YEAR.match(q, m.start())
+                and m.group() != str(self.doc.get("year"))  # 11表 2019 公务接待费: the budget's own year
                 and not any(re.search(rf"(?<![0-9]){m.group()}-", key) for _, key in used)
             ):  # 二级目录为0511机关信息系统…: the code printed with the class the plan uses
                 return m.group()
@@ -829,6 +885,8 @@ class Parser:
                 )
         if PEOPLE_COUNT.search(unquoted) and not names_project:
             return _refuse("预算文档不公开人数（学生、教职工等）。")
+        if FACILITY_COUNT.search(unquoted) and not names_project:
+            return _refuse("预算文档不公开床位、房间、面积等设施数量。")
         if ITEM_DETAIL.search(unquoted):
             return _refuse("文档只给出车辆和大型设备的数量，没有列出具体是哪些、什么型号。")
         year = self.doc.get("year")
@@ -842,7 +900,7 @@ class Parser:
             if e.kind in ("department", "unit")
             for a in (e.name, *e.aliases)
         ]
-        for m in ORGANISATION.finditer(r.question):
+        for m in ORGANISATION.finditer("" if OTHER_NAME.search(r.question) else r.question):
             name = _office_name(m)
             if (
                 any(m.start() < e["span"][1] and e["span"][0] < m.end() for e in r.mentions)
@@ -1041,6 +1099,8 @@ class Parser:
             and "指标" not in r.masked
         ):
             return "describe"  # 绩效目标里要开展多少次、满意度要到多少: the stated goal, which says both
+        if self._names_indicator(r, earlier):
+            return "indicator"  # 它绩效表里的预算控制数: a target named as the project's table prints it
         if (
             not intents
             and re.search(r"分别|各是|各自|各有|各多少", r.masked)
@@ -1102,6 +1162,13 @@ class Parser:
             and any(m["candidates"] and m["candidates"][0]["kind"] in SCOPES for m in r.mentions)
         ):
             return "rank"  # 实验小学有哪些项目: that unit's projects, listed
+        if (
+            ("describe" in intents or not intents)
+            and re.search(r"除了|除去|除开|以外|之外", r.masked)
+            and re.search(r"哪个单位|哪些单位|哪家|(哪些|什么|哪个)项目", r.masked)
+            and any(m["candidates"] and m["candidates"][0]["kind"] in SCOPES for m in r.mentions)
+        ):
+            return "rank"  # 除了本级，还有哪个单位有？是什么项目: the other units' rows, listed
         for name in (
             "define",
             "reason",
@@ -1131,6 +1198,18 @@ class Parser:
         if self._indicator_hint(r, earlier):
             return "indicator"
         return "value"
+
+    def _names_indicator(self, r: Reading, earlier: tuple | None) -> bool:
+        """The question says one of the named (or just asked) project's indicator names in full."""
+        if not (self._named_project(r) or (earlier is not None and REFERS_BACK.search(r.text))):
+            return False
+        project = self._project(r, earlier)
+        said = r.masked
+        for a, b in (m["span"] for m in r.mentions):  # 线路租用 inside the project's own name: not a target
+            said = said[:a] + "，" * (b - a) + said[b:]
+        said = normalize(said)
+        names = self.catalog.indicator_names.get(project["key"], set()) if project else set()
+        return any(len(name) >= 4 and name in said for name in names)
 
     def _indicator_hint(self, r: Reading, earlier: tuple | None) -> bool:
         if INDICATOR_WORDS.search(r.masked) or INDICATOR_COUNTERS.search(r.masked):
@@ -1261,7 +1340,10 @@ class Parser:
             previous is not None
             and previous.operands
             and previous.operands[0].rows is not None
-            and re.match(r"^(其中|这些|里面|这里面|当中|那这些|那其中)", r.text)
+            and re.match(
+                r"^(其中|这些|里面|这里面|当中|那这些|那其中|(这|那|上面这?|以上)(几|两|三)(个|项|笔))",
+                r.text,
+            )
             and not r.slots.table
             and not any(m["candidates"] for m in r.mentions)
         ):
@@ -1351,7 +1433,7 @@ class Parser:
             elif group == "economic" or re.search(r"经济分类", text):
                 rows.table, group = "03", "economic"
             elif group == "unit" or re.search(r"单位", text):
-                rows.table = "02"
+                rows.table = "07" if any(w.kind == "function_subject" for w in rows.within) else "02"
         if rows.table == "02" and _measure_of(operands(r)) in (
             "基本支出",
             "项目支出",
@@ -1566,12 +1648,37 @@ class Parser:
             left = [_Op(left[1].entity, list(left[1].within), measure, left[1].start, left[1].end)]
             right = [_Op(right[0].entity, list(right[0].within), measure, right[0].start, right[0].end)]
         first, second = left[0], right[0]
-        if second.entity["kind"] in SCOPES and first.entity["kind"] not in SCOPES and first.within:
+        if (
+            len(left) == 2
+            and first.entity["kind"] not in SCOPES
+            and not first.within
+            and left[1].entity["kind"] in SCOPES
+            and second.entity["kind"] in SCOPES
+        ):  # 2040610社区矫正 矫正中心比本级多多少: the thing said first, of each unit
+            first, second = (
+                _Op(first.entity, [unit.entity], first.measure, unit.start, unit.end)
+                for unit in (left[1], second)
+            )
+        elif second.entity["kind"] in SCOPES and first.entity["kind"] not in SCOPES and first.within:
             # 信息中心的住房公积金比本级少多少: the same thing, of the other unit
             second = _Op(first.entity, [second.entity], first.measure, second.start, second.end)
+        elif (
+            first.entity["kind"] in SCOPES
+            and second.entity["kind"] in SCOPES
+            and first.measure
+            and not second.measure
+            and not second.within
+        ):  # 社区服务中心的基本支出比本级多多少: the same measure of the other unit
+            second = _Op(second.entity, [], first.measure, second.start, second.end)
         return QueryPlan(operation="difference", operands=[first.operand(), second.operand()])
 
     def _plan_share(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        if re.search(r"占多少(?!钱|万|元)", r.masked) and not re.search(
+            r"比例|比重|占比|百分|%|％|几成|多少成|个点|份额", r.masked
+        ):
+            return PlanResult(  # 里面公车保险占多少: an amount or a share, people say both
+                answer="“占多少”是问这一项的金额（花了多少），还是问它占整体的百分比（占百分之几）？请问是哪一个？"
+            )
         word = "占" if "占" in r.question else "相当于"
         left, right = self._sides(r, earlier, word)
         at = r.question.find(word)
@@ -1622,10 +1729,16 @@ class Parser:
                 numerator, right = part.operand(), [left[-2]]
         if (
             numerator is not None
-            and not right
             and numerator.rows is not None
             and any(w.kind == "catalogue" for w in numerator.rows.within)
-        ):  # 政府采购里货物类占采购总额: the class within its whole table
+            and (
+                not right
+                or (
+                    right[0].entity["kind"] == "total"
+                    and re.search(TABLE_WORDS.get(numerator.rows.table, "^$"), r.question[at:])
+                )
+            )
+        ):  # 政府采购里货物类占采购总额, 占政府购买服务预算总额: the class within its whole table
             whole = RowSet(table=numerator.rows.table)
             return QueryPlan(
                 operation="share", operands=[numerator, Operand(rows=whole, measure=numerator.measure)]
@@ -1641,7 +1754,23 @@ class Parser:
             numerator, right = left[0].operand(), left[1:2]  # 公用经费在基本支出中占多大比例
         if (
             not right
+            and numerator is not None
+            and numerator.entity is not None
+            and numerator.entity.kind in SCOPES
+            and numerator.measure
+            and re.search(r"(钱|预算|经费|资金|盘子)(里|中|之中|当中|里面)", r.question[: max(at, 0)])
+        ):  # 殡仪馆的钱里 项目支出占多大比例: that measure of the unit over the unit's whole
+            right = [
+                _Op(numerator.entity.model_dump(), [w.model_dump() for w in numerator.within], None, 0, 0)
+            ]
+        own_whole = at >= 0 and re.match(
+            r"占(了)?(它|其)?(本单位|本级|自身|自己|该单位|这个单位|它|其)的?(总)?(预算|合计|总额|收入|支出)",
+            r.question[at:],
+        )  # 占本单位合计: the unit's own whole, not the thing asked before
+        if (
+            not right
             and earlier is not None
+            and not own_whole
             and not re.search(r"全|总|整个|整体", r.masked[at:] if at >= 0 else "")
         ):
             right = operands(earlier[0])[-1:]  # 三公经费一共多少？ 修车的钱占了多少？
@@ -1658,7 +1787,14 @@ class Parser:
         if numerator is None and not left and earlier is not None:
             before = operands(earlier[0])
             previous = earlier[1]
-            if before:
+            if (
+                previous is not None
+                and previous.operation == "value"
+                and len(previous.operands) == 1
+                and previous.operands[0].entity is not None
+            ):  # 里面项目支出多少？ 占本级的比例呢: the figure just given, as the previous plan read it
+                numerator = previous.operands[0]
+            elif before:
                 numerator = before[-1].operand()
             elif (
                 previous is not None
@@ -1698,7 +1834,17 @@ class Parser:
         ):  # 人员经费占它基本支出的比例: the unit's own 基本支出
             unit = right[0].within[-1]
             right = [_Op(unit, list(right[0].within[:-1]), measure, right[0].start, right[0].end)]
-        whole_of_all = bool(right) and right[0].entity["kind"] == "total" and not right[0].within
+        whole_of_all = (
+            bool(right)
+            and right[0].entity["kind"] == "total"
+            and (
+                not right[0].within
+                or (
+                    numerator is not None
+                    and right[0].within[-1]["key"] == getattr(numerator.entity, "key", None)
+                )
+            )  # 社保中心人员经费占本单位支出合计: the unit's own total
+        ) or (not right and bool(own_whole))
         if (
             (not right or (whole_of_all and _measure_word(right[0].entity["name"]) in (None, "合计")))
             and numerator is not None
@@ -1788,7 +1934,9 @@ class Parser:
         if len(text) == len(r.question):  # 第二中学有哪些项目: an ordinal inside a name is no place
             for a, b in (m["span"] for m in r.mentions):
                 text = text[:a] + "，" * (b - a) + text[b:]
-        low = bool(re.search(r"最(少|小|低|便宜|省)|倒数|从低到高|从小到大|从少到多", text))
+        low = bool(
+            re.search(r"最(少|小|低|便宜|省)|倒数|从低到高|从小到大|从少到多|升序|由低到高|由小到大", text)
+        )
         op, n = ("min" if low else "max"), None
         if m := re.search(r"倒数第" + ORDINAL, text):
             op, n = "rank_low", ordinal(m.group(1))
@@ -1796,6 +1944,7 @@ class Parser:
             op, n = "bottom", ordinal(m.group(1))  # 倒数两名: the last two
         elif m := (
             re.search(r"前" + ORDINAL, text)
+            or re.search(r"(?i)top\s*([0-9]+)", text)
             or re.search(r"最\S{1,2}的" + ORDINAL + "(个|项|名|位|行|条|类)", text)
             or re.search(r"哪" + ORDINAL + r"(?:个|项|家)(?=[^，。？?]*最)", text)  # 哪三个项目最贵
         ):
@@ -1804,6 +1953,7 @@ class Parser:
             op, n = ("rank_low" if low else "rank"), ordinal(m.group(1))
         elif re.search(
             r"从高到低|从大到小|从多到少|从低到高|从小到大|从少到多|依次|排名|排行|排序|哪些|哪几个|列出|有什么|"
+            r"降序|升序|由高到低|由大到小|由多到少|由低到高|由小到大|"
             r"分别|各是|各自|各有|各多少",
             text,
         ):
@@ -1819,6 +1969,8 @@ class Parser:
             rows.table = "04"
         if group is None and rows.table == "04" and re.search(r"哪个单位|哪家单位|哪一个单位", text):
             group = "unit"
+        if group == "unit" and rows.without and re.search(r"(什么|哪些|哪个)项目", text):
+            group, op = None, "list"  # 除了本级还有哪个单位有？是什么项目: the rows, each with its unit
         measure = _measure_of(operands(r))
         return QueryPlan(operation=op, operands=[Operand(rows=rows, measure=measure)], group_by=group, n=n)
 
@@ -1865,6 +2017,7 @@ class Parser:
             or r.slots.names
             or r.slots.amounts
             or r.slots.members
+            or r.slots.table  # 12表 二级目录0511 几项: rows of that table, never a count the text states
             or self._name_set(r) is not None
             or (
                 re.search(r"项目|政府购买服务|单位|科目", text)
@@ -1905,11 +2058,25 @@ class Parser:
 
     def _plan_previous(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         subject = self._subject(r, earlier)
-        return QueryPlan(operation="previous", operands=[subject] if subject else [], year="previous")
+        return QueryPlan(
+            operation="previous", operands=[subject] if subject else [], year="previous", topic=r.text
+        )
 
     def _plan_reason(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
+        if (EMPTY.search(r.masked) or "没" in r.masked) and (
+            table := r.slots.table or self._table_titled(r.masked)
+        ):
+            return QueryPlan(operation="reason", operands=[Operand(rows=RowSet(table=table))], topic=r.text)
         subject = self._subject(r, earlier)
         return QueryPlan(operation="reason", operands=[subject] if subject else [], topic=r.text)
+
+    def _table_titled(self, text: str) -> str | None:
+        """The empty table whose title the question names (政府性基金那张表 → 预算09表)."""
+        for number, title in self.catalog.empty_tables.items():
+            topic = re.sub(r"^.*?(部门|单位）)|(预算)?(财政拨款)?(收入|支出|收支)?(明细)?表$", "", title)
+            if len(topic) >= 4 and any(topic[i : i + 4] in text for i in range(len(topic) - 3)):
+                return number
+        return None
 
     def _plan_define(self, r: Reading, earlier: tuple | None) -> QueryPlan | PlanResult:
         quoted = QUOTED.search(r.text)
@@ -1965,6 +2132,13 @@ class Parser:
             named = self._projects_said(earlier[2])  # 这个项目: the one the last answer named
             if len(named) == 1:
                 return named[0].as_dict()
+            planned = [
+                o.entity
+                for o in (earlier[1].operands if earlier[1] else [])
+                if o.entity and o.entity.kind == "project"
+            ]  # 占项目支出多少？ 这个项目要求…: the project the previous question was about
+            if len(planned) == 1:
+                return planned[0].model_dump()
         return None
 
     def _projects_said(self, said: str) -> list[Entity]:

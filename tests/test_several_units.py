@@ -4,6 +4,7 @@ and follow-ups on a ranking, checked against the generator's truth."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -299,3 +300,57 @@ def test_a_units_share_within_its_own_whole(five_units, question, part, whole):
     ans = assistant.ask(question)
 
     assert (ans.value, ans.unit) == (percent(unit_measure(assistant, unit, part), of), "%")
+
+
+def test_when_a_task_is_due_without_a_timeliness_target_is_the_dated_goal_sentence(five_units):
+    assistant, truth = five_units
+    project = next(
+        p
+        for p in truth["projects"]
+        if re.search(r"月底前完成", p["goal"])
+        and not any(i["level2"].startswith("时效") for i in p["indicators"])
+    )
+    dated = re.search(r"[^。，]*月底前完成", project["goal"]).group()
+
+    ans = assistant.ask(f"{project['name']}的绩效目标要求任务什么时候前完成？")
+
+    assert dated in ans.answer and "预算13表" in ans.answer
+
+
+def _function_rows(assistant: Assistant) -> list[dict]:
+    doc = assistant.toolbox.documents()[0]["doc_id"]
+    return [r for r in assistant.toolbox.table(doc, "07")["rows"] if not r["is_total"]]
+
+
+def test_a_subject_said_first_then_two_units_compared_is_that_subject_in_each(five_units):
+    assistant, truth = five_units
+    rows = _function_rows(assistant)
+    code, first, second = next(
+        (a["cells"]["功能分类科目编码"], a, b)
+        for a in rows
+        for b in rows
+        if a["cells"].get("功能分类科目编码") == b["cells"].get("功能分类科目编码")
+        and a["cells"]["单位编码"] != b["cells"]["单位编码"]
+    )
+    name = {u["code"]: u["name"] for u in truth["units"]}
+
+    ans = assistant.ask(
+        f"07表 {code}{first['cells']['功能分类科目']} "
+        f"{name[first['cells']['单位编码']]}比{name[second['cells']['单位编码']]}多多少"
+    )
+
+    assert ans.value == str(abs(first["amounts"]["合计"] - second["amounts"]["合计"]))
+
+
+def test_which_kuan_a_unit_spends_most_on_is_ranked_at_that_level(five_units):
+    assistant, truth = five_units
+    unit = truth["units"][-1]
+    by_kuan: dict[str, Decimal] = {}
+    for r in _function_rows(assistant):
+        if r["cells"]["单位编码"] == unit["code"]:
+            kuan = r["cells"]["功能分类科目编码"][:5]
+            by_kuan[kuan] = by_kuan.get(kuan, Decimal(0)) + r["amounts"]["合计"]
+
+    ans = assistant.ask(f"{unit['name']}的钱主要花在哪个款上？")
+
+    assert ans.value == str(max(by_kuan.values())) and ans.plan.operands[0].rows.level == 5

@@ -232,7 +232,7 @@ def test_an_english_question_in_budget_terms_is_answered_exactly(assistant, samp
         (
             "What is the total 2022 budget of Dongcheng District's Science, Technology and "
             "Informatization Bureau?",
-            "2022年预算总额东城区科信局是多少",
+            "2022年东城区科信局的预算总额是多少",
         ),
         (
             "What is the Chaoyang District Justice Bureau's total project expenditure budget?",
@@ -245,7 +245,7 @@ def test_an_english_question_in_budget_terms_is_answered_exactly(assistant, samp
         ),
         ("Which unit has the smallest budget?", "哪个单位预算最少，多少钱"),
         ("How much did Yanqing District Hospital get for its new building?", None),
-        ("Which company runs the cloud platform?", None),
+        ("Which company runs the cloud platform?", "哪家公司中标"),
     ],
 )
 def test_english_is_read_term_by_term_or_not_at_all(english, chinese):
@@ -1427,3 +1427,91 @@ def test_two_targets_compared_are_asked_back_not_one_read(assistant):
     ans = assistant.ask("互联网出口租用服务里，移动出口租费的上限比电信出口高多少？")
 
     assert ans.value is None and "两项绩效指标" in ans.answer
+
+
+def test_a_purchase_class_over_the_purchase_total_is_over_its_own_table(
+    assistant, sample_corpus, sample_doc_id
+):
+    rows = [r for r in sample_corpus.store.table(sample_doc_id, "12")["rows"] if not r["is_total"]]
+    part = sum(r["amounts"]["预算金额"] for r in rows if "0511" in r["cells"].get("目录二级", ""))
+    whole = sum(r["amounts"]["预算金额"] for r in rows)
+
+    ans = assistant.ask(
+        "政府购买服务中二级目录为“0511-机关信息系统建设与维护”的项目，占政府购买服务预算总额的百分比？"
+    )
+
+    assert number(ans) == (str((part / whole * 100).quantize(Decimal("0.01"))), "%")
+
+
+@pytest.mark.parametrize("question", ["预算09表政府性基金那张表为什么是空的？", "为什么没有国有资本经营预算"])
+def test_why_a_table_is_empty_is_its_printed_note(assistant, sample_corpus, sample_doc_id, question):
+    number = "09" if "09" in question else "10"
+
+    ans = assistant.ask(question)
+
+    assert ans.answer.startswith(sample_corpus.store.table(sample_doc_id, number)["note"])
+    assert f"预算{number}表" in ans.answer
+
+
+def test_why_a_table_with_rows_is_empty_is_not_answered_with_a_reason(assistant):
+    ans = assistant.ask("为什么三公经费表是空的")
+
+    assert ans.refused and "不是空表" in ans.answer
+
+
+def test_a_question_about_the_other_name_is_not_a_department_not_loaded(assistant):
+    for question in ("科信局是不是也叫大数据管理局?表里写的全称是啥", "科信局还有别的名字吗"):
+        ans = assistant.ask(question)
+
+        assert not ans.refused and "又名" in ans.answer and "大数据管理局" in ans.answer
+
+
+@pytest.mark.parametrize("question", ["殡仪馆馆长叫什么名字", "福利中心一共有多少张床位?"])
+def test_a_person_or_a_count_of_beds_is_refused(assistant, question):
+    ans = assistant.ask(question)
+
+    assert ans.refused and ans.value is None
+
+
+def test_a_project_with_a_target_named_like_part_of_its_name_is_still_its_amount(assistant, projects):
+    ans = assistant.ask("全区线路租用服务项目的预算折合多少元？")
+
+    assert number(ans) == (str(int(projects["全区线路租用服务"] * 10000)), "元")
+
+
+def test_english_around_a_printed_name_asking_a_person_is_refused(assistant):
+    ans = assistant.ask(
+        "Who is the person in charge of the 全区线路租用服务, and what is their phone number?"
+    )
+
+    assert ans.refused and "联系方式" in ans.answer
+
+
+def test_english_instructions_after_the_question_are_not_words_to_understand(assistant):
+    ans = assistant.ask(
+        "What share of the bureau's 2022 spending goes to project expenditure (项目支出)? Give a percentage."
+    )
+
+    assert ans.unit == "%" and ans.plan.operation == "share"
+
+
+def test_a_subjects_reason_is_the_one_stated_with_its_change_or_none(assistant):
+    stated = assistant.ask("2060101 行政运行 增长原因")
+
+    assert stated.refused and "没有写原因" in stated.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("04表 本级项目支出合计 - 信息中心项目支出合计", "difference"),
+        ("三公经费 减去 公务接待费", "difference"),
+        ("04表 金额top3项目", "top"),
+        ("按项目金额降序列出前五个", "top"),
+    ],
+)
+def test_terse_operators_are_read_as_the_operation_they_write(assistant, question, expected):
+    ans = assistant.ask(question)
+
+    assert ans.plan is None or ans.plan.operation == expected, ans.answer
+    assert ans.plan is not None or ans.value is None

@@ -172,7 +172,11 @@ class Ranking(Operation):
         }[op]
         if not chosen:
             raise PlanError("没有符合条件的行" if not ranked else f"只有{len(ranked)}项，没有第{n}名")
-        named = "、".join(f"{e.name}（{money(e.value, '万元')}万元）" for e in chosen)
+        rows = ctx.plan.operands[0].rows
+        by_unit = not ctx.plan.group_by and rows is not None and any(w.kind == "unit" for w in rows.without)
+        named = "、".join(
+            f"{e.name}（{_whose(ctx, e) if by_unit else ''}{money(e.value, '万元')}万元）" for e in chosen
+        )  # 除了本级还有哪些项目: whose each one is
         what = {
             "max": "最多的是",
             "min": "最少的是",
@@ -195,6 +199,11 @@ class Ranking(Operation):
             value, unit, conversion = ctx.convert(_figure(chosen[0], sources))
             result.value, result.unit, result.formula = money(value, unit), unit, conversion
         return result
+
+
+def _whose(ctx: Context, entry: Entry) -> str:
+    unit = ctx.unit_of(entry)
+    return f"{unit}，" if unit else ""
 
 
 def _figure(entry: Entry, sources: list[dict]) -> Figure:

@@ -272,6 +272,19 @@ class Context:
         rows = (self.toolbox.table(self.doc_id, table) or {"rows": []})["rows"]
         return {normalize(r["cells"].get("项目名称", "")) for r in rows if not r["is_total"]}
 
+    def unit_of(self, entry: Entry) -> str | None:
+        """The name of the unit a project row belongs to (预算12表 rows by their 04表 project)."""
+        cells = entry.rows[0]["cells"] if len(entry.rows) == 1 else {}
+        if not cells.get("项目名称"):
+            return None
+        names = {
+            r["cells"]["单位编码"]: r["cells"].get("单位名称", "")
+            for r in (self.toolbox.table(self.doc_id, "04") or {"rows": []})["rows"]
+            if r["cells"].get("单位编码")
+        }
+        code = cells.get("单位编码") or self._project_units().get(normalize(cells["项目名称"]), "")
+        return names.get(code) or None
+
     def _project_units(self) -> dict[str, str]:
         """Project name → its unit's code, from 预算04表; a name two units share maps to nothing."""
         found: dict[str, set[str]] = {}
@@ -377,6 +390,8 @@ def grouped(ctx: Context, entries: list[Entry]) -> list[Entry]:
     groups: dict[str, Entry] = {}
     for e in entries:
         cells = e.rows[0]["cells"]
+        if ctx.plan.group_by == "unit" and code_cell not in cells and (unit := ctx.unit_of(e)):
+            cells = {**cells, code_cell: unit, name_cell: unit}  # 预算12表 rows: their 04表 project's unit
         code = cells.get(code_cell, "")
         if ctx.plan.group_by == "function" and level:
             code = code[:level]

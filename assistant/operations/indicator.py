@@ -12,6 +12,9 @@ from assistant.operations.base import Context, PlanError, as_sources
 #: A target asked as money (工资, 费用, 多少钱): one printed in 元 or 万元.
 MONEY = re.compile(r"工资|费用|钱|单价|价格|多少元|多少万")
 LEVEL2 = re.compile(r"(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|满意度)指标")
+#: A target asked as a date (什么时候完成): only a 时效指标 says it, or a dated sentence of the goal.
+WHEN = re.compile(r"什么时候|什么时间|何时|哪天|几月|哪个月|截止|期限|时间节点")
+DATED = re.compile(r"[^。；;，,]*[0-9一二三四五六七八九十]+月(?:底|末|份|[0-9]+日)?(?:前|之前|以前)[^。；;]*")
 
 
 def _which(found: list[dict]) -> PlanResult:
@@ -39,6 +42,10 @@ class Indicator(Operation):
             found = [i for i in found if i["name"] in names] or of_class
             if len(found) > 1 and found[0]["coverage"] < 0.5:
                 return _which(found)
+        if WHEN.search(topic):
+            found = [i for i in found if i["level2"].startswith("时效")]
+            if not found:
+                return _dated_goal(ctx, project)
         counted = INDICATOR_COUNTERS.search(topic)
         if counted and counted.group(2) in COUNTER_UNITS:  # 要培训多少人: only a target counted in 人 answers
             word = counted.group(2)
@@ -77,6 +84,27 @@ class Indicator(Operation):
             operator=op if op in ("≥", "≤", "=") else None,
             sources=as_sources([best["source"]]),
         )
+
+
+def _dated_goal(ctx: Context, project: str | None) -> PlanResult:
+    """什么时候前完成 with no 时效指标: the sentence of the project's 绩效目标 that gives the date."""
+    goal = ctx.toolbox.indicators(ctx.doc_id, project, "")["goal"] if project else None
+    dated = DATED.search(goal or "")
+    if not dated:
+        raise PlanError("预算13表中没有这个项目的时效指标，绩效目标里也没有写完成时间")
+    p = next(p for p in ctx.toolbox.store.projects(ctx.doc_id) if p.name == project)
+    source = {
+        "document": ctx.doc_id,
+        "source": ctx.doc["source"],
+        "kind": "table",
+        "table": "13",
+        "label": f"预算13表·{project}·绩效目标",
+        "lines": [p.line_start, p.line_end],
+    }
+    return PlanResult(
+        answer=f"{project}的绩效目标写明：{dated.group().strip()}（{source['label']}）。",
+        sources=as_sources([source]),
+    )
 
 
 #: A class of targets a question counts: 一级 产出/效益/满意度, or 二级 数量/质量/时效/成本 ….

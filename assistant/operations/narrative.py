@@ -18,6 +18,13 @@ def _subject(ctx: Context) -> str:
     return "" if entity is None else entity.key if entity.kind == "fact" else entity.name
 
 
+#: The words of asking what something is (是干嘛的, 这个科目): they say nothing a sentence must contain.
+ASK_WORDS = re.compile(
+    r"这个|那个|这项|那项|这笔|科目|项目|单位|部门|是干嘛的?|干嘛的?|干什么的?|做什么的?|是什么|是啥|是指|"
+    r"指的是|用来|主要|具体|一下|请问|说说|介绍|讲讲|什么意思|啥意思|吗|呢|啊"
+)
+
+
 def _stated_like(ctx: Context) -> str | None:
     """The narrative subject with a stated change that the question's words spell (一般公共预算拨款 →
     一般公共预算当年拨款): all its characters but at most two found in order in the question."""
@@ -33,6 +40,19 @@ def _stated_like(ctx: Context) -> str | None:
     return best[1] if best else None
 
 
+def _stated_change(ctx: Context) -> dict:
+    """The narrative's stated change of the subject asked (比上年增加…), or of the subject its words spell."""
+    try:
+        result = ctx.toolbox.change(ctx.doc_id, _subject(ctx))
+    except ToolError:
+        result = {"change": None, "subject": _subject(ctx)}
+    entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
+    whole = entity is None or entity.kind in ("department", "total", "fact")  # a unit's is never the text's
+    if result.get("change") is None and whole and (fact := _stated_like(ctx)):
+        result = ctx.toolbox.change(ctx.doc_id, fact)
+    return result
+
+
 def _cite(source: dict) -> str:
     return f"（{source['label']}：{source['text']}）"
 
@@ -45,12 +65,7 @@ class Change(Operation):
     verbs = {"change": "取说明中与上年相比的变化"}
 
     def run(self, ctx: Context) -> PlanResult:
-        try:
-            result = ctx.toolbox.change(ctx.doc_id, _subject(ctx))
-        except ToolError:
-            result = {"change": None, "subject": _subject(ctx)}
-        if result.get("change") is None and (fact := _stated_like(ctx)):
-            result = ctx.toolbox.change(ctx.doc_id, fact)
+        result = _stated_change(ctx)
         if result.get("change") is None:
             return refuse(f"说明中没有给出{result['subject']}与上年相比的变化。")
         change = Decimal(result["change"])
@@ -93,13 +108,13 @@ class Previous(Operation):
     verbs = {"previous": "由说明中的变化推算上一年的数"}
 
     def run(self, ctx: Context) -> PlanResult:
-        entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
-        if entity is None or entity.kind != "fact":
-            return refuse("文档只有本年度的预算，没有单列上一年的这项数据。")
-        result = ctx.toolbox.change(ctx.doc_id, entity.key)
+        result = _stated_change(ctx)
         if result.get("previous") is None:
-            return refuse(f"说明中没有给出{entity.name}与上年的比较，无法推算上一年的数。")
-        value, unit, _ = ctx.convert(Figure(entity.name, Decimal(result["previous"]), result["unit"]))
+            return refuse(
+                f"文档只有本年度的预算；说明中没有给出{result['subject'] or '这项'}与上年的比较，"
+                "无法推算上一年的数。"
+            )
+        value, unit, _ = ctx.convert(Figure(result["subject"], Decimal(result["previous"]), result["unit"]))
         source = result["sources"][0]
         return PlanResult(
             answer=f"{result['previous_year']}年为{money(value, unit)}{unit}：由{result['year']}年"
@@ -118,6 +133,9 @@ class Reason(Operation):
     verbs = {"reason": "查说明中的原因"}
 
     def run(self, ctx: Context) -> PlanResult:
+        rows = ctx.plan.operands[0].rows if ctx.plan.operands else None
+        if rows is not None:
+            return _empty_table(ctx, rows.table)
         entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
         if entity is None or entity.kind in ("fact", "department", "total"):
             # 今年拨款为什么增加了: the department's own change when no narrower subject is named
@@ -128,12 +146,34 @@ class Reason(Operation):
                 result = ctx.toolbox.change(ctx.doc_id, subject)
             except ToolError:
                 result = {}
-            if result.get("reason"):
-                return PlanResult(
-                    answer=f"{result['reason']}。{_cite(result['sources'][0])}",
-                    sources=as_sources(result["sources"]),
-                )
+        elif entity.kind in ("function_subject", "economic_subject", "gov_economic_subject"):
+            result = _stated_change(ctx)  # 2080109 增长原因: the reason stated with that subject's change
+            if result.get("change") is not None and not result.get("reason"):
+                return refuse(f"说明中给出了{result['subject']}与上年的变化，但没有写原因。")
+        else:
+            result = {}
+        if entity is not None and entity.kind == "fact" and result.get("change") is not None:
+            if not result.get("reason"):  # 行政运行为什么增加: its change is stated without a reason
+                return refuse(f"说明中给出了{result['subject']}与上年的变化，但没有写原因。")
+        if result.get("reason"):
+            return PlanResult(
+                answer=f"{result['reason']}。{_cite(result['sources'][0])}",
+                sources=as_sources(result["sources"]),
+            )
         return describe(ctx, must=["原因"])
+
+
+def _empty_table(ctx: Context, number: str) -> PlanResult:
+    """为什么预算09表是空的: the note printed under the table."""
+    table = ctx.toolbox.table(ctx.doc_id, number)
+    if table is None:
+        raise PlanError(f"这份预算没有预算{number}表")
+    if not table["empty"] or not table["note"]:
+        raise PlanError(
+            f"预算{number}表不是空表" if not table["empty"] else f"预算{number}表没有说明为什么无数据"
+        )
+    source = ctx.toolbox.row_source(ctx.doc, number, {"row": 0, "lines": table["lines"], "cells": {}}, "注")
+    return PlanResult(answer=f"{table['note']}（{source['label']}）", sources=as_sources([source]))
 
 
 @register
@@ -190,7 +230,7 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
         ctx.plan.topic or "",
     ):
         return duties(ctx)
-    words = [o.entity.name for o in ctx.plan.operands if o.entity] + (must or [])
+    words = [e.name for e in named] + (must or [])  # the department's name is in every passage: no evidence
     topic = [t for t in re.findall(r"范围|用途|用于|职能|职责|目标|内容|原因", ctx.plan.topic or "")]
     if re.search(r"(花|用)在(哪|什么)", ctx.plan.topic or ""):
         topic.append("包括")  # 花在哪些地方: what it includes
@@ -200,19 +240,21 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     query = ctx.plan.topic or " ".join(words)
     result = ctx.toolbox.search(ctx.doc_id, query, 5, "narrative", words + topic)
     rest = normalize(ctx.plan.topic or "")
-    for w in words:
+    for w in [*words, *(o.entity.name for o in ctx.plan.operands if o.entity is not None)]:
         rest = rest.replace(normalize(w), "，")
+    rest = ASK_WORDS.sub("，", rest)  # 这个科目是干嘛的: how it is asked, not what
     asked = {rest[i : i + 2] for i in range(len(rest) - 1)}
     asked = {b for b in asked if len(b) == 2 and not set(b) & STOP_CHARS and "，" not in b}  # 开支单位
     best = None
     for hit in result["hits"]:
         for sentence in hit["sentences"][:2]:
             s = normalize(sentence)
-            score = (
-                sum(normalize(w) in s for w in words) * 2
-                + sum(t in s for t in topic)
-                + sum(b in s for b in asked)
-            )
+            if must and not all(normalize(w) in s for w in must):
+                continue  # 为什么…: only a sentence that gives a reason
+            said = sum(t in s for t in topic) + sum(b in s for b in asked)
+            if asked and not said:
+                continue  # a sentence that only names the thing asked about answers nothing of the question
+            score = sum(normalize(w) in s for w in words) * 2 + said
             if best is None or score > best[0]:
                 best = (score, sentence, hit)
     if best is None or best[0] < 2:
