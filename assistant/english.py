@@ -24,6 +24,8 @@ GLOSSARY = {
     "basic expenditures": "基本支出",
     "basic spending": "基本支出",
     "project expenditure": "项目支出",
+    "project budget": "项目支出",
+    "project budgets": "项目支出",
     "project expenditures": "项目支出",
     "project spending": "项目支出",
     "personnel expenses": "人员经费",
@@ -46,7 +48,6 @@ GLOSSARY = {
     "fiscal appropriation": "财政拨款",
     "fiscal appropriations": "财政拨款",
     "general public budget": "一般公共预算",
-    "own office": "本级",
     "digital economy": "数字经济",
     "innovation": "创新",
     "work": "工作",
@@ -70,6 +71,21 @@ GLOSSARY = {
     "urban and rural community": "城乡社区支出",
     "agriculture forestry and water": "农林水支出",
     "housing security": "住房保障支出",
+    # kinds of subordinate units, as people name them in English
+    "social welfare center": "社会福利中心",
+    "welfare center": "福利中心",
+    "community service center": "社区服务中心",
+    "funeral home": "殡仪馆",
+    "funeral parlor": "殡仪馆",
+    "sanitation service center": "环境卫生服务中心",
+    "environmental sanitation service center": "环境卫生服务中心",
+    "information center": "信息中心",
+    "arbitration court": "仲裁院",
+    "arbitration commission": "仲裁院",
+    "law enforcement brigade": "执法监察大队",
+    "own office": "本级",
+    "main office": "本级",
+    "bureau itself": "本级",
 }
 
 #: Beijing's districts in pinyin, and the departments people name in English (the document's own name
@@ -180,7 +196,7 @@ def _question(text: str) -> str | None:
     if m := re.match(
         r"^which (?:(?:one )?of (?P<owner2>.+?) (?:\w+ )?(?:budget )?(?P<nouns>projects|units)|"
         r"(?P<noun>project|unit)(?: (?:of|in|under|at) (?P<owner>.+?))?) (?:has|gets|receives|is) the "
-        r"(?P<most>largest|biggest|highest|most|smallest|lowest|least)(?: budget| amount| money| funding)?"
+        r"(?P<most>largest|biggest|highest|most|smallest|lowest|least)(?: (?P<what>(?!and\b).+?))?"
         r"(?: and how much(?: is it| does it get)?)?$",
         text,
     ):  # Which project of the brigade has the largest budget, and how much?
@@ -189,7 +205,9 @@ def _question(text: str) -> str | None:
         owner = "".join(printed) if printed else _terms(said)
         most = "最多" if m["most"] in ("largest", "biggest", "highest", "most") else "最少"
         noun = "项目" if (m["noun"] or m["nouns"]).startswith("project") else "单位"
-        return None if owner is None else f"{owner}哪个{noun}预算{most}，多少钱"
+        plain = m["what"] is None or m["what"] in ("budget", "amount", "money", "funding")
+        what = "预算" if plain else _terms(m["what"])  # the largest project spending: that measure
+        return None if owner is None or not what else f"{owner}哪个{noun}{what}{most}，多少钱"
     if m := re.match(r"^how many (?P<noun>projects|units) (?P<rest>.*)$", text):
         rest = _terms(m["rest"])
         return None if rest is None else f"{rest}{GLOSSARY.get(m['noun'], '单位')}有几个"

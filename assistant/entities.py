@@ -116,6 +116,10 @@ def short_forms(name: str, parent: str = "") -> list[str]:
         forms.append(school.group(1) + school.group(2))
     if school := re.search(r"([\u4e00-\u9fff])[\u4e00-\u9fff](小学|中学)$", name):  # 实验小学 → 实小
         forms.append(school.group(1) + school.group(2)[0])
+    if seat := re.fullmatch(
+        r"[\u4e00-\u9fff]{2,}?([\u4e00-\u9fff]{2}[院馆所站])", name
+    ):  # 争议仲裁院 → 仲裁院
+        forms.append(seat.group(1))
     if service := re.fullmatch(r"([\u4e00-\u9fff]{2,4})服务中心", name):  # 社区服务中心 → 社区中心
         forms.append(service.group(1) + "中心")
     if troop := re.search(r"(大队|支队|中队)$", name):  # 执法监察大队 → 大队 (dropped if two units share it)

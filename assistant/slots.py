@@ -189,7 +189,9 @@ def _membership(text: str) -> tuple[list[Membership], str]:
                     r"(?:" + words + r")(?:预算|明细|项目|表|清单)*(?:里|中|内)(?:面)?" + after + r"的", text
                 )
             if m is None:  # 04表有、12表没有的; 不在12表里的: the table said by its number
-                number = r"(?:预算)?0?" + str(int(table)) + r"号?表"
+                number = (
+                    r"(?:预算)?0?" + str(int(table)) + r"号?表(?:[（(][^）)]{1,12}[)）])?"
+                )  # 12表(政府购买服务)
                 m = (
                     re.search(number + r"(?:里|中)?(?:面)?(?:没有|没|无|未列)(?!.*" + number + ")", text)
                     or re.search(r"(?:不在|没在|未在|未列入|没列入|没有列入|不属于)" + number, text)
@@ -254,6 +256,15 @@ def read_slots(text: str) -> Slots:
         else:
             slots.amounts.append(AmountFilter(op=op, value=_wan(m.group(1), m.group(2))))
         masked = _mask(masked, m.start(), m.end())
+        if op in (">", ">=", "<", "<="):  # ≥100万且<200万: a second bound, on the other side
+            other = ("<", "<=") if op in (">", ">=") else (">", ">=")
+            for second, pattern in AMOUNT_PATTERNS:
+                if second in other and (
+                    n := re.match(r"[，,\s]*(?:且|并且|而且|但|同时)\s*" + pattern, masked[m.end() :])
+                ):
+                    slots.amounts.append(AmountFilter(op=second, value=_wan(n.group(1), n.group(2))))
+                    masked = _mask(masked, m.end(), m.end() + n.end())
+                    break
     if m := LIST_COUNT.search(masked):  # 加油和维修两项合计: the count restates the list
         masked = _mask(masked, m.start(), m.end())
     slots.table, masked = _table(masked)

@@ -742,6 +742,27 @@ def _project_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) 
     doc_id = d["doc_id"]
     out = box._measure(d, "04", [r for r in box._rows(doc_id, "04") if r["cells"].get("项目名称") == key])
     out += box._measure(d, "12", [r for r in box._rows(doc_id, "12") if r["cells"].get("项目名称") == key])
+    for p in box.store.projects(doc_id):  # 预算13表 prints the 项目总额 to six decimals
+        if p.name == key and p.total_13 is not None:
+            source = {
+                "document": doc_id,
+                "source": d["source"],
+                "kind": "table",
+                "table": "13",
+                "lines": [p.line_start, p.line_end],
+                "label": f"预算13表·{p.name}",
+            }
+            out.append(
+                {
+                    "table": "13",
+                    "measure": "项目总额",
+                    "value": str(p.total_13),
+                    "unit": "万元",
+                    "rows": [],
+                    "formula": None,
+                    "sources": [source],
+                }
+            )
     return out
 
 

@@ -70,7 +70,10 @@ ECONOMIC_KINDS = ("gov_economic_subject", "economic_subject")
 DEPARTMENT = EntityRef(kind="department", key="department", name="全部门")
 
 INTENT_PATTERNS: list[tuple[str, str]] = [
-    ("define", r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解|(统计)?口径"),
+    (
+        "define",
+        r"是指什么|指什么|指的是|什么意思|啥意思|含义|名词解释|定义|是什么概念|怎么理解|统计口径|口径是",
+    ),
     (
         "reason",
         r"原因|为什么|为何|为啥|怎么会|咋回事|(怎么|咋)(就)?(涨|增加|增长|多|少|降|减少|下降)了?|"
@@ -211,6 +214,10 @@ INCLUSIVE = re.compile(
 #: 两个加一块多少: the two figures just asked, added.
 BOTH_BEFORE = re.compile(
     r"^(那|那么)?(这|那)?(两|二|俩)(个|项|笔|者|样)?(的)?(钱|预算)?(加一块|加起来|加在一起|一共|合计|总共|相加|之和|加总)"
+)
+#: 差多少 after two figures: the first less the second.
+BOTH_APART = re.compile(
+    r"^(那|那么)?(这|那)?(两个|两者|两项|俩|它们|二者)?(之间)?相?差(多少|几|了多少|额|距)(是多少)?[？?]?$"
 )
 #: Why a table is empty (为什么是空的): its printed note says.
 EMPTY = re.compile(r"空的|空白|空表|没有数据|无数据|没数据|没有数|没填|是0|为0|为零|是零|没有内容")
@@ -432,10 +439,13 @@ def _own_unit(q: str, mentions: list[dict], catalog: Catalog) -> list[dict]:
                 max([b, *(m["span"][1] for m in overlapping)]),
                 own[0],
             )
-    at = q.find("本级")
-    including = at > 0 and re.search(r"(含|包括|连同|加上)$", q[max(0, at - 2) : at])  # 几个单位（含本级）
-    if at >= 0 and len(own) == 1 and not including and _free(q, mentions, at, at + 2):
-        mentions = _add(mentions, q, at, at + 2, own[0])
+    for found in re.finditer("本级", q):  # 本级公用经费占本级基本支出: each time it is said
+        at = found.start()
+        including = at > 0 and re.search(
+            r"(含|包括|连同|加上)$", q[max(0, at - 2) : at]
+        )  # 几个单位（含本级）
+        if len(own) == 1 and not including and _free(q, mentions, at, at + 2):
+            mentions = _add(mentions, q, at, at + 2, own[0])
     return mentions
 
 
@@ -625,9 +635,13 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
             o.entity["key"] == op.entity["key"]
             and o.entity["kind"] == op.entity["kind"]
             and o.within == op.within
+            and (
+                op.entity["kind"] not in SCOPES
+                or not re.search(r"占|比|[-－−]|减|和|与|跟", q[o.end : start])
+            )
             for o in out
         ):
-            continue  # 2060199其他…支出: a code and its name are one thing
+            continue  # 2060199其他…支出: a code and its name are one thing (本级…占本级…: two)
         out.append(op)
     return out
 
@@ -663,8 +677,9 @@ class Parser:
                     answer=f"{NOT_UNDERSTOOD}：英文问题里有预算词表之外的词，请用中文再问一次。", refused=True
                 )
             text = chinese
-        if BOTH_BEFORE.search(text) and (both := self._both_asked_before(history or [])) is not None:
-            return both
+        for pattern, operation in ((BOTH_BEFORE, "sum"), (BOTH_APART, "difference")):
+            if pattern.search(text) and (both := self._both_asked_before(history or [], operation)):
+                return both
         r = self.read(text)
         earlier = None
         measures_only = all(
@@ -724,8 +739,9 @@ class Parser:
                 return _ask_back(word, plan)
         return plan
 
-    def _both_asked_before(self, history: list[dict]) -> QueryPlan | None:
-        """两个加一块多少: the figures of the last two questions, each read in its own context, added."""
+    def _both_asked_before(self, history: list[dict], operation: str) -> QueryPlan | None:
+        """两个加一块多少, 差多少: the figures of the last two questions, each read in its own context,
+        added or the first less the second."""
         users = [i for i, t in enumerate(history) if t.get("role") == "user"]
         figures = []
         for i in users[-2:]:
@@ -735,7 +751,7 @@ class Parser:
             figures.append(plan.operands[0])
         if len(figures) != 2 or figures[0] == figures[1]:
             return None
-        return QueryPlan(operation="sum", operands=figures, documents=[self.doc["doc_id"]])
+        return QueryPlan(operation=operation, operands=figures, documents=[self.doc["doc_id"]])
 
     def _whole_asked_before(self, r: Reading, before: Reading) -> str | None:
         """The “三公” item the previous question asked about, when this one names only a part of it by its
@@ -1010,13 +1026,16 @@ class Parser:
         units = [m["candidates"][0] for m in r.mentions if m["candidates"]]
         if (
             previous is not None
-            and previous.operation == "share"
+            and previous.operation in ("share", "value")
+            and len(previous.operands) <= 2
+            and (previous.operation == "share" or previous.operands[0].measure or previous.operands[0].within)
+            and (previous.operation == "share" or not r.intents)  # 占本级的比例呢: a share asked, not a swap
             and len(units) == 1
             and units[0]["kind"] == "unit"
             and previous.operands[0].entity is not None
             and previous.operands[0].entity.kind == "unit"
             and re.fullmatch(r"(那|那么)?[^，。？?]{1,16}?(的)?呢[？?]?", r.text.strip())
-        ):  # 实验小学占全部门预算多少？ 那一幼呢: the other unit's share of the same whole
+        ):  # 实验小学占全部门预算多少？ 那一幼呢; 本级的项目支出？ 环卫中心呢: the same, of the other unit
             first = previous.operands[0].model_copy(update={"entity": _ref(units[0])})
             return previous.model_copy(update={"operands": [first, *previous.operands[1:]]})
         if (
@@ -1144,9 +1163,13 @@ class Parser:
                 }.get(inherited, inherited)
         if "reason" in intents and "change" in intents:
             return "change"
-        if {"count", "sum"} <= set(intents) and re.search(
-            r"几(?:项|个|笔|类|块)\S{0,10}(?:加起来|加在一起|加一起|加一块|合起来|合计|一共|总共|总计)",
-            r.masked,
+        if (
+            {"count", "sum"} <= set(intents)
+            and "share" not in intents
+            and re.search(
+                r"几(?:项|个|笔|类|块)\S{0,10}(?:加起来|加在一起|加一起|加一块|合起来|合计|一共|总共|总计)",
+                r.masked,
+            )
         ):
             return "sum"  # 50102项下的几项缴费加起来: the items, added
         if (
@@ -1341,9 +1364,10 @@ class Parser:
             and previous.operands
             and previous.operands[0].rows is not None
             and re.match(
-                r"^(其中|这些|里面|这里面|当中|那这些|那其中|(这|那|上面这?|以上)(几|两|三)(个|项|笔))",
+                r"^(其中|这些|里面|这里面|当中|那这些|那其中|(这|那|上面这?|以上)(几|两|三)(个|项|笔)|"
+                r"(那|那么)?(其中)?(最(贵|便宜|多|少|大|小|高|低)|倒数|第[一二三四五六七八九十0-9]+)的?(那|哪)?)",
                 r.text,
-            )
+            )  # 殡仪馆都有哪些项目？ 最便宜的那个多少钱: among the rows just listed
             and not r.slots.table
             and not any(m["candidates"] for m in r.mentions)
         ):
@@ -1475,6 +1499,13 @@ class Parser:
             ops = sorted(ops, key=lambda o: CELL_KINDS.index(o.entity["kind"]))
             ops[-1].within = [*ops[-1].within, *(o.entity for o in ops[:-1])]  # one cell, by its codes
             ops = ops[-1:]
+        if (
+            r.slots.table == "13"
+            and len(ops) == 1
+            and ops[0].entity["kind"] == "project"
+            and not ops[0].measure
+        ):
+            ops[0].measure = "项目总额"  # 13表 X 项目总额: as 预算13表 prints it, to six decimals
         if re.search(r"(多少|几)(位|名|人|个|辆|台|套|次|条|户|家)", r.masked) and not MONEY_WORDS.search(
             r.masked
         ):
@@ -1597,6 +1628,17 @@ class Parser:
     def _sides(self, r: Reading, earlier: tuple | None, word: str) -> tuple[list[_Op], list[_Op]]:
         ops = self._operands(r, earlier)
         at = r.question.find(word)
+        if (
+            at < 0 and word == "比" and "difference" in r.intents
+        ):  # 基本支出：本级 - 信息中心: before less after
+            at = next(
+                (
+                    m.start()
+                    for m in re.finditer(r"[-－−]|减去|(?<=[计额数级])减", r.question)
+                    if not any(a <= m.start() < b for a, b in (x["span"] for x in r.mentions))
+                ),
+                -1,
+            )
         if at < 0:
             return ops[:1], ops[1:2]
         return [o for o in ops if o.start < at], [o for o in ops if o.start > at]
@@ -1805,6 +1847,15 @@ class Parser:
                 numerator = previous.operands[0].model_copy(
                     update={"rank": 1, "lowest": previous.operation == "min"}
                 )
+        if (
+            right
+            and at >= 0
+            and right[0].entity["kind"] not in SCOPES
+            and right[0].within
+            and re.search(r"全局|全部门|整个部门|全委|全单位|所有单位|全部单位|各单位合计", r.question[at:])
+            and not any(m["span"][0] > at and m["candidates"][0]["kind"] in SCOPES for m in r.mentions)
+        ):  # 社区服务中心的住房公积金？ 这占全局住房公积金的百分之多少: the department's, every unit's
+            right = [_Op(right[0].entity, [], right[0].measure, right[0].start, right[0].end)]
         if (
             right
             and at >= 0

@@ -165,3 +165,40 @@ def test_a_bare_how_much_it_takes_is_asked_back_amount_or_share(four_units):
     ans = exchange(assistant, "政府购买服务一共多少钱", f"里面{truth['projects'][2]['name']}占多少")
 
     assert ans.value is None and "百分比" in ans.answer
+
+
+def test_a_units_purchased_services_are_its_projects_rows_of_the_purchase_table(four_units):
+    assistant, truth = four_units
+    unit = truth["units"][0]
+    own = [p for p in truth["projects"] if p["unit_code"] == unit["code"] and p["purchase_service"]]
+
+    ans = assistant.ask(f"{unit['name']}的政府购买服务一共多少钱")
+
+    assert ans.value == str(sum(Decimal(p["amount"]) for p in own))
+
+
+def test_which_unit_has_the_largest_measure_asked_in_english(four_units):
+    assistant, truth = four_units
+    spent = {
+        u["name"]: sum(
+            (Decimal(p["amount"]) for p in truth["projects"] if p["unit_code"] == u["code"]), Decimal(0)
+        )
+        for u in truth["units"]
+    }
+
+    ans = assistant.ask(
+        "Which unit of the Shunyi Civil Affairs Bureau has the largest project spending (项目支出), "
+        "and how much is it?"
+    )
+
+    assert ans.value == str(max(spent.values()))
+
+
+def test_the_cheapest_one_after_a_units_projects_is_among_them(four_units):
+    assistant, truth = four_units
+    unit = next(u for u in truth["units"] if sum(p["unit_code"] == u["code"] for p in truth["projects"]) >= 2)
+    own = [Decimal(p["amount"]) for p in truth["projects"] if p["unit_code"] == unit["code"]]
+
+    ans = exchange(assistant, f"{first_name(unit, truth['district'])}都有哪些项目？", "最便宜的那个多少钱？")
+
+    assert ans.value == str(min(own))

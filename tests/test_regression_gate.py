@@ -3,7 +3,7 @@ wrong answer.
 
 Thresholds sit at or a little under what the project measured when it set them (seed-public
 62/62, sample-colloquial 134/135, punctuation 20/20, variants 70/70, blind-tune 254/258, blind-tune-2
-118/120, blind-tune-4 122/124, blind-tune-5 107/110, blind-tune-6 97/98, blind-tune-7 253/257 and
+118/120, blind-tune-4 122/124, blind-tune-5 107/110, blind-tune-6 96/98, blind-tune-7 253/257 and
 blind-tune-8 259/261 and blind-tune-9 262/262 —
 questions written blind by people who never read the parser), so a real regression fails here while a
 rewording of one answer does not. A wrong answer (a number or text that is not the gold) fails on any
@@ -29,7 +29,7 @@ MULTI_DOCUMENT_GATES = {
     "blind-tune-2.jsonl": 0.98,
     "blind-tune-4.jsonl": 0.98,
     "blind-tune-5.jsonl": 0.97,
-    "blind-tune-6.jsonl": 0.98,
+    "blind-tune-6.jsonl": 0.97,  # 里面公车保险占多少 is asked back now: 占多少 is an amount or a share
     "blind-tune-7.jsonl": 0.98,
     "blind-tune-8.jsonl": 0.98,
     "blind-tune-9.jsonl": 0.99,

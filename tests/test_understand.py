@@ -1515,3 +1515,43 @@ def test_terse_operators_are_read_as_the_operation_they_write(assistant, questio
 
     assert ans.plan is None or ans.plan.operation == expected, ans.answer
     assert ans.plan is not None or ans.value is None
+
+
+def _own_rows(sample_corpus, sample_doc_id, unit_suffix: str) -> list[dict]:
+    rows = sample_corpus.store.table(sample_doc_id, "07")["rows"]
+    return [r for r in rows if not r["is_total"] and r["cells"].get("单位名称", "").endswith(unit_suffix)]
+
+
+def test_two_bounds_joined_by_and_are_both_applied(assistant, projects):
+    ans = assistant.ask("04表 金额≥100万且<200万的项目 合计")
+
+    assert number(ans) == (str(sum(v for v in projects.values() if 100 <= v < 200)), "万元")
+
+
+def test_a_measure_said_first_then_two_units_written_as_a_minus(assistant, sample_corpus, sample_doc_id):
+    basic = {
+        suffix: sum(
+            r["amounts"].get("基本支出", Decimal(0)) for r in _own_rows(sample_corpus, sample_doc_id, suffix)
+        )
+        for suffix in ("本级", "信息中心")
+    }
+
+    ans = assistant.ask("07表 基本支出：本级 - 信息中心 =?")
+
+    assert number(ans) == (str(basic["本级"] - basic["信息中心"]), "万元")
+
+
+def test_the_own_unit_said_twice_is_the_whole_of_the_second_measure(assistant, sample_corpus, sample_doc_id):
+    rows = _own_rows(sample_corpus, sample_doc_id, "本级")
+    public = sum(r["amounts"].get("公用经费", Decimal(0)) for r in rows)
+    basic = sum(r["amounts"].get("基本支出", Decimal(0)) for r in rows)
+
+    ans = assistant.ask("本级公用经费占本级基本支出 %（07表）")
+
+    assert number(ans) == (str((public / basic * 100).quantize(Decimal("0.01"))), "%")
+
+
+def test_projects_not_in_a_table_named_by_number_with_its_name_in_brackets(assistant, projects, services):
+    ans = assistant.ask("04表有、12表(政府购买服务)没有的项目，金额合计")
+
+    assert number(ans) == (str(sum(v for k, v in projects.items() if k not in services)), "万元")

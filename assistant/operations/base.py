@@ -64,6 +64,10 @@ class Entry:
     key: str | None = None
 
 
+#: Department totals whose rows a unit can be picked from (预算12表 rows by their 04表 project's unit).
+UNIT_TABLES = {"政府购买服务": "12"}
+
+
 @dataclass
 class Context:
     plan: QueryPlan
@@ -92,6 +96,16 @@ class Context:
             rows = RowSet(table=table, within=[*operand.within, entity])
             figure = self.rows_figure(Operand(rows=rows, measure=operand.measure))
             figure.label = entity.name
+            return figure
+        if (
+            entity.kind == "total"
+            and entity.key in UNIT_TABLES
+            and any(w.kind == "unit" for w in operand.within)
+        ):
+            # 仲裁院的政府购买服务: that unit's rows of the table the total sums
+            rows = RowSet(table=UNIT_TABLES[entity.key], within=list(operand.within))
+            figure = self.rows_figure(Operand(rows=rows))
+            figure.label = f"{operand.within[-1].name}的{entity.name}"
             return figure
         if entity.kind == "fact" and any(w.kind == "unit" for w in operand.within):
             raise PlanError(

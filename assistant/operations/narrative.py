@@ -245,6 +245,8 @@ def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     rest = ASK_WORDS.sub("，", rest)  # 这个科目是干嘛的: how it is asked, not what
     asked = {rest[i : i + 2] for i in range(len(rest) - 1)}
     asked = {b for b in asked if len(b) == 2 and not set(b) & STOP_CHARS and "，" not in b}  # 开支单位
+    named = [normalize(o.entity.name) for o in ctx.plan.operands if o.entity is not None]
+    asked = {b for b in asked if not any(b in n for n in named)}  # 殡仪馆 said short: still its name
     best = None
     for hit in result["hits"]:
         for sentence in hit["sentences"][:2]:
@@ -335,6 +337,19 @@ def duties(ctx: Context) -> PlanResult:
     """What the department is responsible for (主要职能): the duty lines that share the most words with the
     question, or all of them when the question names no field."""
     passages = _duty_passages(ctx)
+    if nth := re.search(
+        r"第\s*(\d{1,2})\s*[条项点]", ctx.plan.topic or ""
+    ):  # 主要职能第8条: that numbered item
+        for p in passages:
+            if item := re.search(
+                rf"(?:^|[。；：:\s]){nth.group(1)}[.．、](.*?[。；]?)(?=\s*\d{{1,2}}[.．、]|$)", p.text, re.S
+            ):
+                source = _duty_source(ctx, p, p.line_end) | {"text": item.group(1)}
+                return PlanResult(
+                    answer=f"第{nth.group(1)}条：{item.group(1).strip()}（{source['label']}）",
+                    sources=as_sources([source]),
+                )
+        raise PlanError(f"主要职能中没有第{nth.group(1)}条")
     department = normalize(ctx.doc.get("department") or "")
     topic = normalize(ctx.plan.topic or "")
     core = core_name(department)
