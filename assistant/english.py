@@ -150,7 +150,8 @@ FUNCTION_WORDS = set(
     "a an the of in for to on at by is are was were be does did do its it their this that what which how "
     "much many goes go spent spend get gets got budget budgeted "
     "budgeting budgets allocated allocate allocation there whole total department bureau commission "
-    "district beijing year annual decimals decimal places two in with as at from under".split()
+    "district beijing year annual decimals decimal places two in with as at from under plan plans planned "
+    "intend intends going".split()
 )
 
 

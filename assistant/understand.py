@@ -153,8 +153,8 @@ INDICATOR_WORDS = re.compile(
     r"每人|每天|每次|每小时|每月|单价|人均|每台|标准是|满意度|定的是?多少|定了?多少|目标(是|为|定)?多少"
 )
 RANKED = re.compile(
-    r"(倒数)?第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高)|"
-    r"最(贵|多|大|高|便宜|少|小|低)的(?:那个|那项|一个|项目)?"
+    r"(倒数)?(?:排)?第([一二三四五六七八九十0-9]+)(?:名|位|大|多|贵|高|的)|"
+    r"最(贵|多|大|高|便宜|少|小|低|烧钱)的(?:那个|那项|一个|项目)?"
 )
 #: 排第几: the place of one thing in a ranking, not the thing at a place.
 POSITION = re.compile(r"排(在)?第几|第几(名|位|大|多)|名次|排老几|排多少位|排在什么位置")
@@ -270,6 +270,8 @@ def read(text: str, catalog: Catalog) -> Reading:
     outside = "".join(
         "，" if any(a <= i < b for a, b in (m["span"] for m in mentions_d)) else c for i, c in enumerate(q)
     )
+    if "change" in intents and not re.search(dict(INTENT_PATTERNS)["change"], outside):
+        intents.remove("change")  # A比2019年第三方…经费多多少: the year is part of a name, not a comparison
     return Reading(
         text=text,
         slots=slots,
@@ -679,6 +681,11 @@ class Parser:
             text = chinese
         for pattern, operation in ((BOTH_BEFORE, "sum"), (BOTH_APART, "difference")):
             if pattern.search(text) and (both := self._both_asked_before(history or [], operation)):
+                if re.search(r"占|比例|比重|百分", text):  # 这俩加起来占…的百分之几: a share of a sum
+                    return PlanResult(
+                        answer="两项合计占整体的比例需要分两步：请先问“这两项加起来多少”，再问“占…的百分之几”。"
+                        "请问要先算两项合计吗？"
+                    )
                 return both
         r = self.read(text)
         earlier = None
@@ -717,11 +724,19 @@ class Parser:
         if (
             earlier is not None
             and (m := PRONOUN.match(text))
-            and not any(
-                c["kind"] in ("project", "unit") for mention in r.mentions for c in mention["candidates"][:1]
+            and not any(  # 它的绩效目标里…视频会议系统…: words of a target, not another project's full name
+                c["kind"] in ("project", "unit") and c["full"]
+                for mention in r.mentions
+                for c in mention["candidates"][:1]
             )
         ):
-            said_projects = self._projects_said(earlier[2])
+            said_projects = self._projects_said(earlier[2]) or [
+                e
+                for o in (earlier[1].operands if earlier[1] else [])
+                if o.entity is not None
+                and o.entity.kind == "project"
+                and (e := self.catalog.get("project", o.entity.key)) is not None
+            ]
             if len(said_projects) == 1:  # 最多的是哪个？ 它占全部项目支出多少: the one the answer named
                 r = self.read(said_projects[0].name + text[m.end() :])
         if earlier is not None and (m := OTHER_ONE.search(text)):
@@ -733,6 +748,17 @@ class Parser:
         if refusal is not None:
             return refusal
         plan = self._plan(r, earlier)
+        if (
+            isinstance(plan, QueryPlan)
+            and earlier is not None
+            and earlier[1] is not None
+            and re.match(r"^(那|那么)?(再)?加上", text)
+            and plan.operation == "value"
+            and earlier[1].operation == "value"
+            and len(plan.operands) == len(earlier[1].operands) == 1
+            and plan.operands[0] != earlier[1].operands[0]
+        ):  # 社会福利中心的呢？ 加上它的购房补贴一共多少: the figure just given, plus this one
+            plan = QueryPlan(operation="sum", operands=[earlier[1].operands[0], plan.operands[0]])
         if isinstance(plan, QueryPlan):
             plan.documents = [self.doc["doc_id"]]
             if plan.operation in NUMERIC and (word := self._unexplained(r, plan)):
@@ -1162,6 +1188,8 @@ class Parser:
                     "list": "rank",
                 }.get(inherited, inherited)
         if "reason" in intents and "change" in intents:
+            if re.search(r"[0-9.]+\s*(%|％|万元|万|元)", r.text):
+                return "reason"  # 增长了48.24%，原因是什么: the change is said, its reason is asked
             return "change"
         if (
             {"count", "sum"} <= set(intents)
@@ -1377,10 +1405,15 @@ class Parser:
             rows.members += r.slots.members
             return rows, previous.group_by
         scope = previous.operands[0].entity if previous is not None and previous.operands else None
+        if scope is not None and scope.kind == "fact":  # 老年福利科目…？ 这个科目下几个项目: the subject
+            subject = next(
+                (e for e in self.catalog.by_kind("function_subject") if e.name == scope.name), None
+            )
+            scope = _ref(subject.as_dict()) if subject is not None else scope
         if (
             scope is not None
             and scope.kind in (*CLASSIFIERS, "unit")
-            and re.match(r"^(其中|这些|里面|这里面|当中|那这些|那其中|这个科目|这个单位)", r.text)
+            and re.match(r"^(那|那么)?(其中|这些|里面|这里面|当中|这个科目|这个单位)", r.text)
             and not any(m["candidates"] for m in r.mentions)
         ):  # <科目>多少钱？ 这里面包含几个项目: the projects under it
             return RowSet(
@@ -1664,7 +1697,7 @@ class Parser:
                 group_by=previous.group_by,
                 operands=[rows.model_copy(update={"rank": n, "lowest": low}) for n, low in ranks],
             )
-        if len(ranks) == 2 and re.search(r"最(贵|多|大|高)的项目", r.text) and not r.mentions:
+        if len(ranks) == 2 and re.search(r"最(贵|多|大|高|烧钱)的项目", r.text) and not r.mentions:
             rows, group = self._row_set(r)  # 最贵的项目和最便宜的项目差多少: two places of the projects
             return QueryPlan(
                 operation="difference",
@@ -1722,6 +1755,22 @@ class Parser:
                 answer="“占多少”是问这一项的金额（花了多少），还是问它占整体的百分比（占百分之几）？请问是哪一个？"
             )
         word = "占" if "占" in r.question else "相当于"
+        previous = earlier[1] if earlier else None
+        top = re.match(
+            r"^(那|那么)?(其中|这些|里面|这里面|当中)?[^，。？?占]{0,6}最(大|多|贵|高|小|少|便宜|低)", r.text
+        )
+        if (
+            top
+            and previous is not None
+            and previous.operands
+            and previous.operands[0].rows is not None
+            and re.search(r"这些|这几个|它们|合计|总额|一共", r.text[top.end() :])
+        ):  # 环卫中心有几个项目？ 其中最大的那个占这些项目合计的百分之几: the first row over the rows
+            rows = previous.operands[0].rows
+            first = Operand(rows=rows, rank=1, lowest=top.group(3) in ("小", "少", "便宜", "低"))
+            return QueryPlan(
+                operation="share", operands=[first, Operand(rows=rows)], group_by=previous.group_by
+            )
         left, right = self._sides(r, earlier, word)
         at = r.question.find(word)
         numerator: Operand | None = None

@@ -5,6 +5,7 @@ stated change used to go back one year — checked against the generator's truth
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -202,3 +203,46 @@ def test_the_cheapest_one_after_a_units_projects_is_among_them(four_units):
     ans = exchange(assistant, f"{first_name(unit, truth['district'])}都有哪些项目？", "最便宜的那个多少钱？")
 
     assert ans.value == str(min(own))
+
+
+def test_a_count_stated_only_in_the_goal_is_read_from_the_goal(four_units):
+    assistant, truth = four_units
+    project, times = next(
+        (p, found[0])
+        for p in truth["projects"]
+        if len(found := re.findall(r"不少于([0-9]+)次", p["goal"])) == 1
+        and not any("次" in i["measure_unit"] for i in p["indicators"])
+    )
+
+    ans = exchange(assistant, f"{project['name']}多少钱？", "它的绩效目标里要求全年开展不少于多少次？")
+
+    assert (ans.value, ans.unit, ans.operator) == (times, "次", "≥")
+
+
+def test_a_change_already_stated_with_no_reason_given_is_refused_not_restated(four_units):
+    assistant, truth = four_units
+
+    ans = assistant.ask("行政运行比上年增长了5%，说明里给出的主要原因是什么？")
+
+    assert ans.value is None
+
+
+def test_plus_its_other_subject_adds_to_the_figure_just_given(four_units):
+    assistant, truth = four_units
+    assistant_doc = assistant.toolbox.documents()[0]["doc_id"]
+    rows = [r for r in assistant.toolbox.table(assistant_doc, "07")["rows"] if not r["is_total"]]
+    unit = next(
+        u
+        for u in truth["units"]
+        if {"住房公积金", "购房补贴"}
+        <= {r["cells"]["功能分类科目"] for r in rows if r["cells"]["单位编码"] == u["code"]}
+    )
+    own = {
+        r["cells"]["功能分类科目"]: r["amounts"]["合计"]
+        for r in rows
+        if r["cells"]["单位编码"] == unit["code"] and r["cells"]["功能分类科目"] in ("住房公积金", "购房补贴")
+    }
+
+    ans = exchange(assistant, "住房公积金科目今年多少", f"{unit['name']}的呢", "加上它的购房补贴一共多少")
+
+    assert ans.value == str(own["住房公积金"] + own["购房补贴"])

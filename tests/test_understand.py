@@ -1555,3 +1555,23 @@ def test_projects_not_in_a_table_named_by_number_with_its_name_in_brackets(assis
     ans = assistant.ask("04表有、12表(政府购买服务)没有的项目，金额合计")
 
     assert number(ans) == (str(sum(v for k, v in projects.items() if k not in services)), "万元")
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "operation"),
+    [("项目名字里带“尾款”俩字的有几个", "尾款", "count"), ("项目名称含“租用” 合计", "租用", "sum")],
+)
+def test_a_quoted_word_filter_ends_without_de(assistant, projects, question, word, operation):
+    ans = assistant.ask(question)
+
+    named = [v for k, v in projects.items() if word in k]
+    expected = str(len(named)) if operation == "count" else str(sum(named))
+    assert ans.plan.operation == operation and ans.value == expected
+
+
+def test_the_costliest_project_less_the_second_said_colloquially(assistant, projects):
+    first, second = sorted(projects.values(), reverse=True)[:2]
+
+    ans = assistant.ask("最烧钱的项目比排第二的多花多少?")
+
+    assert number(ans) == (str(first - second), "万元")

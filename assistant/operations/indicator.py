@@ -43,6 +43,13 @@ class Indicator(Operation):
             if len(found) > 1 and found[0]["coverage"] < 0.5:
                 return _which(found)
         if WHEN.search(topic):
+            if (
+                "目标" in topic and "指标" not in topic and project
+            ):  # 绩效目标要求…什么时候完成: the goal's date
+                try:
+                    return _dated_goal(ctx, project)
+                except PlanError:
+                    pass
             found = [i for i in found if i["level2"].startswith("时效")]
             if not found:
                 return _dated_goal(ctx, project)
@@ -50,6 +57,8 @@ class Indicator(Operation):
         if counted and counted.group(2) in COUNTER_UNITS:  # 要培训多少人: only a target counted in 人 answers
             word = counted.group(2)
             found = [i for i in found if set(COUNTER_UNITS[word]) & set(i["unit"])]
+            if not found and project and "目标" in topic:
+                return _goal_figure(ctx, project, word)  # 绩效目标里要求不少于多少次: as the goal states
             if not found:
                 raise PlanError(f"预算13表中没有以“{word}”计的这项指标")
         if not found:
@@ -86,14 +95,22 @@ class Indicator(Operation):
         )
 
 
-def _dated_goal(ctx: Context, project: str | None) -> PlanResult:
-    """什么时候前完成 with no 时效指标: the sentence of the project's 绩效目标 that gives the date."""
-    goal = ctx.toolbox.indicators(ctx.doc_id, project, "")["goal"] if project else None
-    dated = DATED.search(goal or "")
-    if not dated:
-        raise PlanError("预算13表中没有这个项目的时效指标，绩效目标里也没有写完成时间")
+#: A figure stated in a goal's words: 不少于22次, 达到85%以上.
+BOUND_WORDS = {
+    "不少于": "≥",
+    "不低于": "≥",
+    "至少": "≥",
+    "以上": "≥",
+    "不超过": "≤",
+    "不高于": "≤",
+    "以内": "≤",
+}
+
+
+def _goal_source(ctx: Context, project: str) -> dict:
+    """Where a project's 绩效目标 is printed: its block of 预算13表."""
     p = next(p for p in ctx.toolbox.store.projects(ctx.doc_id) if p.name == project)
-    source = {
+    return {
         "document": ctx.doc_id,
         "source": ctx.doc["source"],
         "kind": "table",
@@ -101,6 +118,37 @@ def _dated_goal(ctx: Context, project: str | None) -> PlanResult:
         "label": f"预算13表·{project}·绩效目标",
         "lines": [p.line_start, p.line_end],
     }
+
+
+def _goal_figure(ctx: Context, project: str, counter: str) -> PlanResult:
+    """不少于多少次 with no target counted in 次: the one figure the project's 绩效目标 states in 次."""
+    goal = ctx.toolbox.indicators(ctx.doc_id, project, "")["goal"] or ""
+    said = list(
+        re.finditer(
+            rf"(不少于|不低于|至少|不超过|不高于)?\s*([0-9]+(?:\.[0-9]+)?)\s*{counter}(以上|以内)?", goal
+        )
+    )
+    if len(said) != 1:
+        raise PlanError(f"预算13表中没有以“{counter}”计的这项指标，绩效目标里也没有唯一的这个数")
+    m = said[0]
+    op = BOUND_WORDS.get(m.group(1) or m.group(3) or "", "=")
+    source = _goal_source(ctx, project)
+    return PlanResult(
+        answer=f"{op}{m.group(2)}{counter}：{project}的绩效目标写明“{m.group().strip()}”（{source['label']}）",
+        value=m.group(2),
+        unit=counter,
+        operator=op,
+        sources=as_sources([source]),
+    )
+
+
+def _dated_goal(ctx: Context, project: str | None) -> PlanResult:
+    """什么时候前完成 with no 时效指标: the sentence of the project's 绩效目标 that gives the date."""
+    goal = ctx.toolbox.indicators(ctx.doc_id, project, "")["goal"] if project else None
+    dated = DATED.search(goal or "")
+    if not dated:
+        raise PlanError("预算13表中没有这个项目的时效指标，绩效目标里也没有写完成时间")
+    source = _goal_source(ctx, project)
     return PlanResult(
         answer=f"{project}的绩效目标写明：{dated.group().strip()}（{source['label']}）。",
         sources=as_sources([source]),

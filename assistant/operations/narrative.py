@@ -50,6 +50,10 @@ def _stated_change(ctx: Context) -> dict:
     whole = entity is None or entity.kind in ("department", "total", "fact")  # a unit's is never the text's
     if result.get("change") is None and whole and (fact := _stated_like(ctx)):
         result = ctx.toolbox.change(ctx.doc_id, fact)
+    if result.get("change") is None and (entity is None or entity.kind == "department"):
+        result = ctx.toolbox.change(
+            ctx.doc_id, ""
+        )  # 人社局拨款比去年多了多少: the department's headline change
     return result
 
 
