@@ -482,6 +482,11 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             add("total", name, name, *aliases)
     catalog = Catalog(_unshared_unit_aliases(list(entities.values())), words)
     printed = {normalize(p.name) for p in store.projects(doc_id)}
+    catalog.add_whole_names(  # 编码11010122T000000399629的项目: a project by its 项目编码
+        (normalize(p.code), e)
+        for p in store.projects(doc_id)
+        if p.code and (e := catalog.get("project", p.name)) is not None
+    )
     catalog.add_whole_names(  # 昌平区机房服务项目 said as 机房服务项目, unless another is printed so
         (core, e)
         for e in catalog.by_kind("project")

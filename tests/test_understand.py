@@ -1575,3 +1575,64 @@ def test_the_costliest_project_less_the_second_said_colloquially(assistant, proj
     ans = assistant.ask("最烧钱的项目比排第二的多花多少?")
 
     assert number(ans) == (str(first - second), "万元")
+
+
+# -- kinds the round-9 set-aside fifth found (fixed after its one run) ----------------------------
+
+
+def _table_rows(sample_corpus, sample_doc_id, number: str) -> list[dict]:
+    return [r for r in sample_corpus.store.table(sample_doc_id, number)["rows"] if not r["is_total"]]
+
+
+def test_other_closing_a_list_of_car_cost_parts_is_the_part_other(assistant, sample_corpus, sample_doc_id):
+    row = _table_rows(sample_corpus, sample_doc_id, "11")[0]["amounts"]
+
+    ans = assistant.ask("公务用车运行维护费里维修、保险和其他三项加起来多少？")
+
+    assert number(ans) == (str(row["公务用车维修"] + row["公务用车保险"] + row["其他"]), "万元")
+
+
+def test_a_list_count_the_plan_does_not_match_is_asked_back_never_a_partial_sum(assistant):
+    ans = assistant.ask("公务用车运行维护费里加油和维修三项加起来多少？")
+
+    asks_back(ans)
+
+
+def test_a_project_named_by_its_code(assistant, sample_corpus, sample_doc_id, projects):
+    project = next(p for p in sample_corpus.store.projects(sample_doc_id) if p.code and p.name in projects)
+
+    ans = assistant.ask(f"政府购买服务编码{project.code}的项目，预算金额是多少？")
+
+    assert number(ans) == (str(projects[project.name]), "万元")
+
+
+def test_the_subordinate_units_other_name_not_the_departments(assistant):
+    ans = assistant.ask("科信局下面那个事业单位叫啥名，还挂了什么牌子")
+
+    assert ans.answer.startswith("北京市东城区信息中心又名")
+
+
+def test_basic_public_costs_by_economic_subject_are_read_in_the_public_cost_column(
+    assistant, sample_corpus, sample_doc_id
+):
+    by_subject: dict[str, Decimal] = {}
+    for r in _table_rows(sample_corpus, sample_doc_id, "08"):
+        if "公用经费" in r["amounts"]:
+            name = r["cells"]["部门经济分类"]
+            by_subject[name] = by_subject.get(name, Decimal(0)) + r["amounts"]["公用经费"]
+    top = sorted(by_subject.values(), reverse=True)[:2]
+
+    ans = assistant.ask("基本支出的公用经费，把两个单位按部门经济分类科目合并后，金额最大的两项是什么？")
+
+    assert [Decimal(i.value) for i in ans.items] == top
+
+
+def test_subjects_summed_over_units_are_ranked_by_subject(assistant, sample_corpus, sample_doc_id):
+    by_subject: dict[str, Decimal] = {}
+    for r in _table_rows(sample_corpus, sample_doc_id, "07"):
+        code = r["cells"]["功能分类科目编码"]
+        by_subject[code] = by_subject.get(code, Decimal(0)) + r["amounts"]["合计"]
+
+    ans = assistant.ask("07表 按项级功能科目汇总(两个单位合计)，金额前三的科目")
+
+    assert [Decimal(i.value) for i in ans.items] == sorted(by_subject.values(), reverse=True)[:3]
