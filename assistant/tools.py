@@ -587,6 +587,18 @@ class Toolbox:
         return out
 
 
+def project_source(doc: dict, project, part: str = "") -> dict:
+    """Where a project's block of 预算13表 is printed (its goal, targets and 项目总额)."""
+    return {
+        "document": doc["doc_id"],
+        "source": doc["source"],
+        "kind": "table",
+        "table": "13",
+        "label": f"预算13表·{project.name}" + (f"·{part}" if part else ""),
+        "lines": [project.line_start, project.line_end],
+    }
+
+
 def add_up(values: list[Decimal]) -> tuple[str, Decimal]:
     """An exact sum and its written form; Decimal addition keeps the cents (1084.00, not 1084)."""
     return " + ".join(str(v) for v in values), sum(values, Decimal(0))
@@ -744,14 +756,7 @@ def _project_amounts(box: Toolbox, d: dict, key: str, name: str, filters: dict) 
     out += box._measure(d, "12", [r for r in box._rows(doc_id, "12") if r["cells"].get("项目名称") == key])
     for p in box.store.projects(doc_id):  # 预算13表 prints the 项目总额 to six decimals
         if p.name == key and p.total_13 is not None:
-            source = {
-                "document": doc_id,
-                "source": d["source"],
-                "kind": "table",
-                "table": "13",
-                "lines": [p.line_start, p.line_end],
-                "label": f"预算13表·{p.name}",
-            }
+            source = project_source(d, p)
             out.append(
                 {
                     "table": "13",

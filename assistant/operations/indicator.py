@@ -8,6 +8,7 @@ from assistant.contract import Candidate, PlanResult
 from assistant.lexicon import COUNTER_UNITS, INDICATOR_COUNTERS
 from assistant.operations import Operation, register
 from assistant.operations.base import Context, PlanError, as_sources
+from assistant.tools import project_source
 
 #: A target asked as money (工资, 费用, 多少钱): one printed in 元 or 万元.
 MONEY = re.compile(r"工资|费用|钱|单价|价格|多少元|多少万")
@@ -109,15 +110,9 @@ BOUND_WORDS = {
 
 def _goal_source(ctx: Context, project: str) -> dict:
     """Where a project's 绩效目标 is printed: its block of 预算13表."""
-    p = next(p for p in ctx.toolbox.store.projects(ctx.doc_id) if p.name == project)
-    return {
-        "document": ctx.doc_id,
-        "source": ctx.doc["source"],
-        "kind": "table",
-        "table": "13",
-        "label": f"预算13表·{project}·绩效目标",
-        "lines": [p.line_start, p.line_end],
-    }
+    return project_source(
+        ctx.doc, next(p for p in ctx.toolbox.store.projects(ctx.doc_id) if p.name == project), "绩效目标"
+    )
 
 
 def _goal_figure(ctx: Context, project: str, counter: str) -> PlanResult:
@@ -188,18 +183,7 @@ class IndicatorCount(Operation):
             raise PlanError("预算13表中没有这个项目的绩效指标")
         whose = name or "全部项目"
         counter = next(iter(re.findall(r"(?:几|多少)(个|条|项)", ctx.plan.topic or "")), "条")
-        sources = [
-            {
-                "document": ctx.doc_id,
-                "source": ctx.doc["source"],
-                "kind": "table",
-                "table": "13",
-                "label": f"预算13表·{p.name}",
-                "lines": [p.line_start, p.line_end],
-            }
-            for p in projects
-            if p.indicators
-        ]
+        sources = [project_source(ctx.doc, p) for p in projects if p.indicators]
         shown = "、".join(f"“{i.level3}”" for _, i in found[:12]) + ("等" if len(found) > 12 else "")
         return PlanResult(
             answer=f"{whose}的{(nature.group() if nature else '') + (kind + '指标' if kind else '绩效指标')}"
