@@ -487,7 +487,7 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
         for p in store.projects(doc_id)
         if p.code and (e := catalog.get("project", p.name)) is not None
     )
-    catalog.add_whole_names(  # 昌平区机房服务项目 said as 机房服务项目, unless another is printed so
+    catalog.add_whole_names(  # X区某服务项目 said without its district, unless another is printed so
         (core, e)
         for e in catalog.by_kind("project")
         if (core := normalize(core_name(e.name))) != normalize(e.name) and core not in printed

@@ -610,7 +610,7 @@ def operands(r: Reading, prefer: tuple[str, ...] = TABLE_KINDS) -> list[_Op]:
             and not out[-1].within
             and not out[-1].measure
             and re.fullmatch(r"\s*", gap)
-        ):  # 07表 2080109 社保中心 人员经费: the subject said first, of the unit that follows
+        ):  # 07表 <项代码> <单位简称> 人员经费: the subject said first, of the unit that follows
             subject = out.pop()
             scope = [entity]
             out.append(_Op(subject.entity, [entity], None, subject.start, end, subject.alternatives))
@@ -678,7 +678,7 @@ class Parser:
     # -- entry point ---------------------------------------------------------
 
     def parse(self, text: str, history: list[dict] | None = None) -> QueryPlan | PlanResult:
-        text = re.sub(r"(?<=\d)\s+(?=\d)", " 的 ", text.strip())  # 109003 2040610: two codes, not one
+        text = re.sub(r"(?<=\d)\s+(?=\d)", " 的 ", text.strip())  # <单位编码> <科目编码>: two codes, not one
         text = INCLUSIVE.sub("", text)  # 一共几个单位（连局机关算上）: everything, that one included
         previous = next((t["content"] for t in reversed(history or []) if t.get("role") == "user"), None)
         said = next((t["content"] for t in reversed(history or []) if t.get("role") == "assistant"), "")
@@ -734,7 +734,7 @@ class Parser:
         if (
             earlier is not None
             and (m := PRONOUN.match(text))
-            and not any(  # 它的绩效目标里…视频会议系统…: words of a target, not another project's full name
+            and not any(  # 它的绩效目标里…<项目里的词>…: words of a target, not another project's full name
                 c["kind"] in ("project", "unit") and c["full"]
                 for mention in r.mentions
                 for c in mention["candidates"][:1]
@@ -1059,7 +1059,7 @@ class Parser:
         return None
 
     def _other_column(self, r: Reading, earlier: tuple | None) -> QueryPlan | None:
-        """07表 109003 2040610 公用经费多少？ 人员经费呢: the same cells, another column."""
+        """07表 <单位编码> <科目编码> 公用经费多少？ 人员经费呢: the same cells, another column."""
         previous = earlier[1] if earlier else None
         said = re.fullmatch(
             r"(那|那么)?(人员经费|公用经费|基本支出|项目支出|合计)(那)?(一?列)?(的)?呢[？?]?", r.text.strip()
@@ -1174,7 +1174,7 @@ class Parser:
         ):
             return "describe"  # 绩效目标里要开展多少次、满意度要到多少: the stated goal, which says both
         if self._names_indicator(r, earlier):
-            return "indicator"  # 它绩效表里的预算控制数: a target named as the project's table prints it
+            return "indicator"  # 它绩效表里的<指标名>: a target named as the project's table prints it
         if (
             not intents
             and re.search(r"分别|各是|各自|各有|各多少", r.masked)
@@ -1218,7 +1218,7 @@ class Parser:
                 }.get(inherited, inherited)
         if "reason" in intents and "change" in intents:
             if re.search(r"[0-9.]+\s*(%|％|万元|万|元)", r.text):
-                return "reason"  # 增长了48.24%，原因是什么: the change is said, its reason is asked
+                return "reason"  # 增长了12.5%，原因是什么: the change is said, its reason is asked
             return "change"
         if (
             {"count", "sum"} <= set(intents)
@@ -1775,7 +1775,7 @@ class Parser:
             and not first.within
             and left[1].entity["kind"] in SCOPES
             and second.entity["kind"] in SCOPES
-        ):  # 2040610社区矫正 矫正中心比本级多多少: the thing said first, of each unit
+        ):  # <代码><科目> 中心比本级多多少: the thing said first, of each unit
             first, second = (
                 _Op(first.entity, [unit.entity], first.measure, unit.start, unit.end)
                 for unit in (left[1], second)

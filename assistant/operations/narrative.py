@@ -151,7 +151,7 @@ class Reason(Operation):
             except ToolError:
                 result = {}
         elif entity.kind in ("function_subject", "economic_subject", "gov_economic_subject"):
-            result = _stated_change(ctx)  # 2080109 增长原因: the reason stated with that subject's change
+            result = _stated_change(ctx)  # <科目编码> 增长原因: the reason stated with that subject's change
             if result.get("change") is not None and not result.get("reason"):
                 return refuse(f"说明中给出了{result['subject']}与上年的变化，但没有写原因。")
         else:
