@@ -4,28 +4,20 @@ stated change used to go back one year — checked against the generator's truth
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
 import pytest
+from generated import generated_department
 
 from assistant.agent import Assistant
-from evals.variants import write_variant
-from index.corpus import open_corpus
-from index.ingest import ingest
 
 SEED = 164  # 四个单位, one of them 社区服务中心（社会组织服务中心）
 
 
 @pytest.fixture(scope="module")
 def four_units(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("four-units")
-    path = write_variant(folder / "files", SEED)
-    truth = json.loads((folder / "files" / f"variant_{SEED}.truth.json").read_text(encoding="utf-8"))
-    corpus = open_corpus(folder / "corpus")
-    ingest(corpus, path)
-    return Assistant(corpus), truth
+    return generated_department(tmp_path_factory.mktemp("four-units"), SEED)
 
 
 def bracketed(truth: dict) -> dict:

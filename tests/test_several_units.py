@@ -3,28 +3,20 @@ and follow-ups on a ranking, checked against the generator's truth."""
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from generated import generated_department
 
 from assistant.agent import Assistant
-from evals.variants import write_variant
-from index.corpus import open_corpus
-from index.ingest import ingest
 
 SEED = 175  # 五个单位, one of them 第二中学
 
 
 @pytest.fixture(scope="module")
 def five_units(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("five-units")
-    path = write_variant(folder / "files", SEED)
-    truth = json.loads((folder / "files" / f"variant_{SEED}.truth.json").read_text(encoding="utf-8"))
-    corpus = open_corpus(folder / "corpus")
-    ingest(corpus, path)
-    return Assistant(corpus), truth
+    return generated_department(tmp_path_factory.mktemp("five-units"), SEED)
 
 
 def unit_projects(truth: dict, unit: dict) -> list[dict]:
