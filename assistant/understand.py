@@ -2259,6 +2259,15 @@ class Parser:
             if project
             else [Operand(entity=_ref(e)) for m in r.mentions if (e := _pick(m, NARRATIVE_KINDS))]
         )
+        subordinate = [e for e in self.catalog.by_kind("unit") if not e.name.endswith("本级")]
+        if (
+            OTHER_NAME.search(r.text)
+            and re.search(r"下面|下属|所属|下级|二级", r.text)
+            and all(o.entity is not None and o.entity.kind == "department" for o in ops)
+        ):  # 下面那个事业单位还挂了什么牌子: the subordinate unit's other name, or which one is meant
+            if len(subordinate) != 1:
+                return PlanResult(answer="下属单位不止一个，请问是哪个单位？")
+            ops = [Operand(entity=_ref(subordinate[0].as_dict()))]
         return QueryPlan(operation="describe", operands=ops, topic=r.text)
 
     def _named_project(self, r: Reading) -> bool:

@@ -210,15 +210,7 @@ class Describe(Operation):
 def describe(ctx: Context, must: list[str] | None = None) -> PlanResult:
     entity = ctx.plan.operands[0].entity if ctx.plan.operands else None
     if OTHER_NAME.search(ctx.plan.topic or ""):
-        unit = entity.name if entity is not None and entity.kind == "unit" else None
-        if unit is None and re.search(r"下面|下属|所属|下级|二级", ctx.plan.topic or ""):
-            others = [
-                e.name for e in ctx.toolbox.catalog(ctx.doc_id).by_kind("unit") if not e.name.endswith("本级")
-            ]
-            if len(others) != 1:  # 下面那个事业单位还挂了什么牌子: the one subordinate unit, or ask which
-                raise PlanError("下属单位不止一个，请说出是哪个单位")
-            unit = others[0]
-        return other_name(ctx, unit)
+        return other_name(ctx, entity.name if entity is not None and entity.kind == "unit" else None)
     if entity is not None and entity.kind == "project" and not must:
         result = ctx.toolbox.indicators(ctx.doc_id, entity.key, "")
         if result.get("goal"):
