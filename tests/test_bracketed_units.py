@@ -54,16 +54,20 @@ def test_a_measure_said_once_is_compared_in_both_units(four_units):
     assert ans.plan.operands[1].measure == "基本支出"
 
 
-def test_a_target_named_as_printed_after_its_project_is_that_target(four_units):
-    assistant, truth = four_units
-    project, target = next(
+def bounded_targets(truth: dict):
+    """(project, target) pairs whose target is a bound (≥ ≤) named once in its project."""
+    return (
         (p, i)
         for p in truth["projects"]
         for i in p["indicators"]
-        if len(i["level3"]) >= 4
-        and i["nature"] in ("≥", "≤")
-        and sum(j["level3"] == i["level3"] for j in p["indicators"]) == 1
-        and i["level3"] not in p["name"]
+        if i["nature"] in ("≥", "≤") and sum(j["level3"] == i["level3"] for j in p["indicators"]) == 1
+    )
+
+
+def test_a_target_named_as_printed_after_its_project_is_that_target(four_units):
+    assistant, truth = four_units
+    project, target = next(
+        (p, i) for p, i in bounded_targets(truth) if len(i["level3"]) >= 4 and i["level3"] not in p["name"]
     )
     first = f"{project['name']}多少钱"
     said = assistant.ask(first).answer
@@ -95,12 +99,7 @@ def exchange(assistant: Assistant, *questions: str):
 
 def test_a_project_asked_two_turns_back_is_the_one_this_project_means(four_units):
     assistant, truth = four_units
-    project, target = next(
-        (p, i)
-        for p in truth["projects"]
-        for i in p["indicators"]
-        if i["nature"] in ("≥", "≤") and sum(j["level3"] == i["level3"] for j in p["indicators"]) == 1
-    )
+    project, target = next(bounded_targets(truth))
 
     ans = exchange(
         assistant, f"{project['name']}多少钱", "占项目支出多少比例", f"这个项目的{target['level3']}是多少"
