@@ -393,8 +393,11 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
             core,
             *(form for short in office_shorts(core) for form in (short, "区" + short)),
         )
+    empty_tables: dict[str, str] = {}  # printed without data: their note says why
     for number in store.table_numbers(doc_id):
         table = store.table(doc_id, number) or {"rows": []}
+        if table.get("empty"):
+            empty_tables[number] = table.get("title", "")
         words.update(normalize(c) for c in table.get("columns", []))
         for row in table["rows"]:  # names and categories, not the sentences of goals and indicators
             words.update(
@@ -493,11 +496,7 @@ def build_catalog(store: Store, doc_id: str) -> Catalog:
         if (core := normalize(core_name(e.name))) != normalize(e.name) and core not in printed
     )
     catalog.project_units = {p.name: p.unit_code for p in store.projects(doc_id)}
-    catalog.empty_tables = {
-        number: (store.table(doc_id, number) or {}).get("title", "")
-        for number in store.table_numbers(doc_id)
-        if (store.table(doc_id, number) or {}).get("empty")
-    }
+    catalog.empty_tables = empty_tables
     catalog.indicator_names = {
         p.name: {normalize(i.level3) for i in p.indicators if i.level3} for p in store.projects(doc_id)
     }
